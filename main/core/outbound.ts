@@ -1,0 +1,60 @@
+// Outbound contracts: where a decided connection goes.
+import type { Socket } from 'node:net';
+import type { Metadata } from './metadata.js';
+
+/** Where to connect. Proxies get `host` when known (remote resolution); DIRECT dials `ip`. */
+export interface Destination {
+  readonly host: string;
+  readonly ip: string;
+  readonly port: number;
+}
+
+/** mihomo's API type names. */
+export type OutboundType =
+  | 'Direct' | 'Reject' | 'RejectDrop' | 'Pass' | 'Compatible'
+  | 'Socks5' | 'Http' | 'Selector' | 'URLTest' | 'Fallback' | 'LoadBalance'
+  | 'Shadowsocks' | 'Vmess' | 'Vless' | 'Trojan' | 'Hysteria' | 'Hysteria2' | 'Tuic' | 'WireGuard' | 'Unknown';
+
+export interface DelayRecord {
+  readonly time: string; // RFC3339
+  readonly delay: number; // ms, 0 = failed
+}
+
+/** A UDP association through an outbound: datagrams to any destination, replies from any source. */
+export interface UdpFlow {
+  send(data: Buffer, dst: Destination): void;
+  /** Replies: `from` is the remote address the datagram came from. */
+  onMessage(cb: (data: Buffer, from: { ip: string; port: number }) => void): void;
+  onClose(cb: (err?: Error) => void): void;
+  close(): void;
+}
+
+export interface Outbound {
+  readonly name: string;
+  readonly type: OutboundType;
+  readonly supportsUdp: boolean;
+  /** False for upstream types switchyard does not relay, and for dead members. */
+  alive(): boolean;
+  /** Connects; the returned socket is connected and ready for payload (handshake done). */
+  dialTcp(dst: Destination, meta: Metadata, signal?: AbortSignal): Promise<Socket>;
+  dialUdp(meta: Metadata, signal?: AbortSignal): Promise<UdpFlow>;
+  /** Delay history for the API. */
+  history(): readonly DelayRecord[];
+}
+
+/** A group of outbounds (select, url-test, fallback, load-balance). */
+export interface OutboundGroup extends Outbound {
+  readonly members: readonly string[];
+  /** The member currently chosen ('' for load-balance or none usable). */
+  now(): string;
+  /** Resolves to the leaf outbound for this connection, with the chain (leaf first). */
+  pick(meta: Metadata): { leaf: Outbound; chain: string[] } | null;
+  /** select only: choose a member; throws SyError when not allowed. */
+  select?(member: string): void;
+}
+
+/** The registry of outbounds by name, as the tunnel and controller see it. */
+export interface OutboundRegistry {
+  get(name: string): Outbound | undefined;
+  all(): readonly Outbound[];
+}

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs switchyard's system needs and its npm dependencies on Debian/Ubuntu.
+#   nftables, iproute2      capture (TPROXY) and policy routing
+#   g++, make, python3      the native addon (node-gyp)
+#   dante-server, iperf3, curl, chromium   peers used by the tests and benchmarks
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SUDO=""
+if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+PKGS="nftables iproute2 g++ make python3 dante-server iperf3 curl chromium ca-certificates"
+if command -v apt-get >/dev/null 2>&1; then
+  $SUDO apt-get update
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y $PKGS
+else
+  echo "setup: apt-get not found; install these yourself: $PKGS" >&2
+fi
+# dante-server's own service is not wanted: tests start their own danted.
+$SUDO systemctl disable --now danted >/dev/null 2>&1 || true
+if [ -n "${CI:-}" ]; then export ELECTRON_SKIP_BINARY_DOWNLOAD=1; fi
+# Electron fetches its binary from the network at install; where that is not
+# reachable (CI, offline boxes) install without it: `npm start` then runs the
+# headless core.
+if ! npm ci; then
+  echo "setup: retrying npm ci without the Electron binary download" >&2
+  ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm ci
+fi
