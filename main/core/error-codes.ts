@@ -8,6 +8,8 @@ import { NET_ERRORS } from './error-codes/net.js';
 import { CAPTURE_ERRORS } from './error-codes/capture.js';
 import { DNS_ERRORS } from './error-codes/dns.js';
 import { API_ERRORS } from './error-codes/api.js';
+import { TUNNEL_ERRORS } from './error-codes/tunnel.js';
+import { APP_ERRORS } from './error-codes/app.js';
 
 export const ERROR_CODES = {
   ...CONFIG_ERRORS,
@@ -17,6 +19,8 @@ export const ERROR_CODES = {
   ...CAPTURE_ERRORS,
   ...DNS_ERRORS,
   ...API_ERRORS,
+  ...TUNNEL_ERRORS,
+  ...APP_ERRORS,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
