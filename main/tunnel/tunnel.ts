@@ -1,0 +1,191 @@
+// The tunnel implements the Dispatcher: pre-process metadata (fake-ip → host),
+// sniff the first bytes, decide by the rules, dial the outbound, relay and
+// record. A failing connection is logged with its context and never takes
+// the core down.
+import type { Socket } from 'node:net';
+import type { Dispatcher, UdpPacket, UdpReplier } from '../core/dispatcher.js';
+import type { Metadata } from '../core/metadata.js';
+import type { Logger } from '../core/logger.js';
+import type { ConnectionTracker } from '../core/stats.js';
+import type { Destination } from '../core/outbound.js';
+import type { Decision } from '../core/rule.js';
+import { formatHostPort } from '../core/address.js';
+import { isSyError } from '../core/errors.js';
+import { preprocess, type PreprocessDeps } from './preprocess.js';
+import { peekHost, type SniffFn } from './peek.js';
+import { relay } from './relay.js';
+import { decide, resolveRoute, type RouteDeps, type Route } from './route.js';
+import { createUdpNat, type UdpNat } from './udp-nat.js';
+
+export interface SniffOptions {
+  enable: boolean;
+  timeoutMs: number;
+  /** Destination ports worth sniffing (others are passed through at once). */
+  ports: (port: number) => boolean;
+  tcp: SniffFn;
+  udp: SniffFn;
+}
+
+export interface TunnelDeps extends RouteDeps, PreprocessDeps {
+  tracker: ConnectionTracker;
+  logger: Logger;
+  sniff: SniffOptions;
+  /** ms */
+  dialTimeoutMs?: number;
+  /** ms */
+  tcpIdleMs?: number;
+  /** ms */
+  udpIdleMs?: number;
+}
+
+export interface Tunnel extends Dispatcher {
+  /** Explains where `meta` would go, without dialing. */
+  explain(meta: Metadata): Promise<Route>;
+  /** Closes every UDP flow; TCP relays end with their sockets. */
+  close(): void;
+  /** Live UDP flows (for tests and the status page). */
+  udpFlows(): number;
+}
+
+/** The connection's description for log lines. */
+export function describe(meta: Metadata): string {
+  const dst = meta.host ? `${meta.host}:${meta.dstPort}` : formatHostPort(meta.dstIP, meta.dstPort);
+  return `${meta.network} ${formatHostPort(meta.srcIP, meta.srcPort)} -> ${dst}`;
+}
+
+/** What the outbound dials: proxies get the host (remote resolution), DIRECT resolves it. */
+export function destinationOf(meta: Metadata): Destination {
+  const host = meta.host || (!meta.dstIP ? meta.sniffHost : '');
+  return { host, ip: meta.dstIP, port: meta.dstPort };
+}
+
+export function createTunnel(deps: TunnelDeps): Tunnel {
+  const log = deps.logger;
+  const dialTimeoutMs = deps.dialTimeoutMs ?? 10_000;
+  const tcpIdleMs = deps.tcpIdleMs ?? 5 * 60_000;
+
+  const route = async (meta: Metadata): Promise<Route> => {
+    const decision: Decision = await decide(meta, deps);
+    return resolveRoute(decision, meta, deps.outbounds());
+  };
+
+  const rejectTcp = (socket: Socket, drop: boolean) => {
+    if (drop) {
+      // REJECT-DROP: never answer; release the socket after a while.
+      socket.setTimeout(30_000, () => socket.destroy());
+      socket.on('error', () => {});
+      socket.resume();
+    } else {
+      socket.resetAndDestroy();
+    }
+  };
+
+  const handleTcp = async (socket: Socket, meta: Metadata, head?: Buffer): Promise<void> => {
+    socket.on('error', () => {}); // reported through relay/close paths
+    try {
+      preprocess(meta, deps);
+    } catch (e) {
+      log.warn('connection refused', { conn: describe(meta), error: e });
+      socket.resetAndDestroy();
+      return;
+    }
+    let firstBytes = head ?? Buffer.alloc(0);
+    if (deps.sniff.enable && deps.sniff.ports(meta.dstPort)) {
+      const peeked = await peekHost(socket, deps.sniff.tcp, deps.sniff.timeoutMs, head);
+      firstBytes = peeked.head;
+      if (peeked.ended) {
+        socket.destroy();
+        return;
+      }
+      if (peeked.host && peeked.host !== meta.host) meta.sniffHost = peeked.host;
+    }
+
+    let r: Route;
+    try {
+      r = await route(meta);
+    } catch (e) {
+      log.warn('rule evaluation failed', { conn: describe(meta), error: e });
+      socket.resetAndDestroy();
+      return;
+    }
+    const rule = r.decision.rule;
+    const info = { meta, chains: [...r.chain], rule: rule?.apiType ?? '', rulePayload: rule?.payload ?? '' };
+    if (!r.leaf || r.leaf.type === 'Reject' || r.leaf.type === 'RejectDrop') {
+      const tracked = deps.tracker.open(info, { upload: () => 0, download: () => 0 }, () => socket.destroy());
+      if (r.why) log.warn('connection rejected', { conn: describe(meta), why: r.why });
+      else if (log.debugEnabled) log.debug('connection rejected by rule', { conn: describe(meta), rule: rule?.type, payload: rule?.payload });
+      rejectTcp(socket, r.leaf?.type === 'RejectDrop');
+      socket.once('close', () => tracked.closed(r.why ? `rejected: ${r.why}` : 'rejected'));
+      return;
+    }
+
+    const ac = new AbortController();
+    const timer = setTimeout(() => ac.abort(), dialTimeoutMs);
+    const onClientGone = () => ac.abort();
+    socket.once('close', onClientGone);
+    let remote: Socket;
+    try {
+      remote = await r.leaf.dialTcp(destinationOf(meta), meta, ac.signal);
+    } catch (e) {
+      clearTimeout(timer);
+      socket.off('close', onClientGone);
+      const msg = isSyError(e) ? e.message : e instanceof Error ? e.message : String(e);
+      log.warn('dial failed', { conn: describe(meta), chain: r.chain.join(' <- '), error: msg });
+      const tracked = deps.tracker.open(info, { upload: () => 0, download: () => 0 }, () => socket.destroy());
+      tracked.closed(`error: ${msg}`);
+      socket.resetAndDestroy();
+      return;
+    } finally {
+      clearTimeout(timer);
+    }
+    socket.off('close', onClientGone);
+    if (socket.destroyed) {
+      remote.destroy();
+      return;
+    }
+    if (!meta.remoteDestination && remote.remoteAddress) meta.remoteDestination = remote.remoteAddress;
+    const upBase = remote.bytesWritten;
+    const downBase = socket.bytesWritten;
+    let kill: () => void = () => {};
+    const tracked = deps.tracker.open(
+      info,
+      { upload: () => remote.bytesWritten - upBase, download: () => socket.bytesWritten - downBase },
+      () => kill(),
+    );
+    kill = relay(socket, remote, { idleMs: tcpIdleMs, head: firstBytes }, (why) => tracked.closed(why));
+  };
+
+  const nat: UdpNat = createUdpNat({
+    logger: log,
+    tracker: deps.tracker,
+    idleMs: deps.udpIdleMs ?? 60_000,
+    prepare: (pkt, meta) => {
+      preprocess(meta, deps);
+      if (deps.sniff.enable && !meta.host && deps.sniff.ports(meta.dstPort)) {
+        const v = deps.sniff.udp(pkt.data);
+        if (typeof v === 'object' && v.host) meta.sniffHost = v.host;
+      }
+    },
+    route,
+  });
+
+  return {
+    handleTcp(socket, meta, head) {
+      handleTcp(socket, meta, head).catch((e) => {
+        log.error('connection handling failed', { conn: describe(meta), error: e });
+        socket.destroy();
+      });
+    },
+    handleUdp(packet: UdpPacket, meta: Metadata, replier: UdpReplier) {
+      nat.handle(packet, meta, replier);
+    },
+    async explain(meta) {
+      preprocess(meta, deps);
+      return route(meta);
+    },
+    close() {
+      nat.close();
+    },
+    udpFlows: () => nat.size(),
+  };
+}
