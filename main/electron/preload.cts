@@ -1,0 +1,15 @@
+// Preload (sandboxed, contextIsolation on): exposes only the controller address
+// and secret, which main.ts passes as `--sy-controller=` / `--sy-secret=`
+// arguments. CommonJS (.cts) because sandboxed preloads cannot be ES modules.
+// The renderer reads `window.switchyard?.controller`.
+import { contextBridge } from 'electron';
+
+function arg(name: string): string {
+  const pre = `--${name}=`;
+  const hit = process.argv.find((a) => a.startsWith(pre));
+  return hit ? decodeURIComponent(hit.slice(pre.length)) : '';
+}
+
+contextBridge.exposeInMainWorld('switchyard', {
+  controller: Object.freeze({ url: arg('sy-controller'), secret: arg('sy-secret') }),
+});
