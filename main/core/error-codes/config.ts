@@ -1,5 +1,32 @@
 // Error codes of the config area: code -> one-line description (the message stem).
 // Codes are SY_ERR_<AREA>_<WHAT>; add new ones here and run `npm run docs:errors`.
+// Codes ending in a warning meaning (IGNORED_KEY, UNKNOWN_KEY, UNSUPPORTED_PROXY,
+// IGNORED_OPTION) are reported as warnings: the config still loads.
 export const CONFIG_ERRORS = {
   SY_ERR_CONFIG_READ: "cannot read the config file",
+  SY_ERR_CONFIG_INVALID: "the config has errors",
+  SY_ERR_CONFIG_YAML: "invalid YAML",
+  SY_ERR_CONFIG_LIMIT: "the YAML document is too large or too deeply nested",
+  SY_ERR_CONFIG_NOT_MAPPING: "the config must be a YAML mapping (key: value) at the top level",
+  SY_ERR_CONFIG_DUPLICATE_KEY: "duplicate key",
+  SY_ERR_CONFIG_TYPE: "wrong value type",
+  SY_ERR_CONFIG_RANGE: "value out of range",
+  SY_ERR_CONFIG_ENUM: "unknown value",
+  SY_ERR_CONFIG_MISSING: "required key missing",
+  SY_ERR_CONFIG_BAD_ADDRESS: "malformed address",
+  SY_ERR_CONFIG_DUPLICATE_NAME: "name already used by another proxy or group",
+  SY_ERR_CONFIG_RESERVED_NAME: "name is reserved for a built-in outbound",
+  SY_ERR_CONFIG_UNKNOWN_MEMBER: "group member is not a defined proxy, group or built-in",
+  SY_ERR_CONFIG_UNKNOWN_TARGET: "rule target is not a defined proxy, group or built-in",
+  SY_ERR_CONFIG_UNKNOWN_PROVIDER: "RULE-SET names a rule provider that is not defined",
+  SY_ERR_CONFIG_GROUP_CYCLE: "proxy groups contain each other in a cycle",
+  SY_ERR_CONFIG_PATH_TRAVERSAL: "path must stay inside the config home directory",
+  SY_ERR_CONFIG_MARK_OVERLAP: "routing-mark and capture.mark share bits",
+  SY_ERR_CONFIG_INSECURE_CONTROLLER: "external-controller listens beyond loopback without a secret",
+  SY_ERR_CONFIG_RULE_SYNTAX: "malformed rule line",
+  SY_ERR_CONFIG_CONFLICT: "conflicting settings",
+  SY_ERR_CONFIG_IGNORED_KEY: "Clash/mihomo key accepted but ignored by switchyard (warning)",
+  SY_ERR_CONFIG_UNKNOWN_KEY: "unknown key, ignored (warning)",
+  SY_ERR_CONFIG_UNSUPPORTED_PROXY: "proxy type not supported by switchyard; loaded as unavailable (warning)",
+  SY_ERR_CONFIG_IGNORED_OPTION: "option accepted but not implemented yet, ignored (warning)",
 } as const;

@@ -1,0 +1,128 @@
+// Config loading: YAML -> located tree -> shape checks per section ->
+// cross-references -> defaults -> deep-frozen Config. Every error is collected
+// (located `file:line:col keyPath`) before failing; ignored Clash keys and
+// unknown keys are warnings, each reported once.
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { SyError, SyErrorList, isSyError } from '../core/errors.js';
+import type { Config } from './types.js';
+import { Diagnostics } from './diagnostics.js';
+import { DEFAULTS, DEFAULT_CAPTURE, DEFAULT_DNS } from './defaults.js';
+import { deepFreeze } from './freeze.js';
+import { generalHandlers, type Draft, type SectionContext } from './general.js';
+import { isIgnoredTopKey, reportOtherKey } from './keys.js';
+import { forEachEntry } from './read.js';
+import type { SplitRule } from './rule-line.js';
+import { readRules, type ParsedRule } from './rules-section.js';
+import { parseYamlTree, type LEntry } from './yaml-tree.js';
+
+export interface LoadOptions {
+  /** Directory for relative paths and provider caches; default: the config file's directory. */
+  home?: string;
+  /** Payload validator of the rule layer (injected by `check`/`run`; config/ must not import rules/). */
+  validateRule?: (rule: SplitRule, where: string, index: number) => SyError[];
+}
+
+export interface ConfigResult {
+  /** null iff errors.length > 0 */
+  config: Config | null;
+  errors: SyError[];
+  warnings: SyError[];
+}
+
+/** Check a config text. Never throws: every failure is a located SyError in `errors`. */
+export function parseConfig(text: string, file: string, opts: LoadOptions = {}): ConfigResult {
+  const d = new Diagnostics(file);
+  try {
+    const config = check(text, file, opts, d);
+    if (d.errors.length > 0 || !config) return { config: null, errors: d.errors, warnings: d.warnings };
+    return { config: deepFreeze(config), errors: [], warnings: d.warnings };
+  } catch (cause) {
+    // A bug of ours must still surface as a coded error, never as a crash of `check`.
+    d.errors.push(isSyError(cause) ? cause : new SyError('SY_ERR_CONFIG_INVALID', { where: file, detail: 'internal error while checking', cause }));
+    return { config: null, errors: d.errors, warnings: d.warnings };
+  }
+}
+
+export async function loadConfig(file: string, opts: LoadOptions = {}): Promise<ConfigResult> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (cause) {
+    return { config: null, errors: [new SyError('SY_ERR_CONFIG_READ', { where: file, cause })], warnings: [] };
+  }
+  return parseConfig(text, file, opts);
+}
+
+/** Load or throw SyErrorList('SY_ERR_CONFIG_INVALID') carrying every error. */
+export async function loadConfigOrThrow(file: string, opts: LoadOptions = {}): Promise<{ config: Config; warnings: SyError[] }> {
+  const r = await loadConfig(file, opts);
+  if (!r.config) throw new SyErrorList('SY_ERR_CONFIG_INVALID', r.errors, { where: file });
+  return { config: r.config, warnings: r.warnings };
+}
+
+function check(text: string, file: string, opts: LoadOptions, d: Diagnostics): Config | null {
+  if (typeof text !== 'string') {
+    d.error('SY_ERR_CONFIG_TYPE', { line: 1, col: 1 }, '', { value: typeof text, expected: 'YAML text' });
+    return null;
+  }
+  const tree = parseYamlTree(text, d);
+  if (!tree) return null;
+  if (tree.kind !== 'map') {
+    d.error('SY_ERR_CONFIG_NOT_MAPPING', tree.pos, '', {
+      value: tree.kind === 'scalar' ? tree.value : 'a list',
+      expected: 'keys such as "mode: rule" and "rules:" at the top level',
+    });
+    return null;
+  }
+  const abs = file === '' ? '' : resolve(file);
+  const home = opts.home !== undefined ? resolve(opts.home) : abs === '' ? process.cwd() : dirname(abs);
+  const draft: Draft = {};
+  const ignored: { key: string; where: string }[] = [];
+  const cx: SectionContext = { d, home, draft, ignored };
+  let parsedRules: ParsedRule[] = [];
+  const handlers: Record<string, (e: LEntry) => void> = {
+    ...generalHandlers(cx),
+    rules: (e) => {
+      const r = readRules(d, e);
+      draft.rules = r.lines;
+      parsedRules = r.parsed;
+    },
+  };
+  forEachEntry(tree, handlers, (e) => reportOtherKey(d, e, e.key, Object.keys(handlers), isIgnoredTopKey, ignored));
+
+  for (const r of parsedRules) {
+    if (opts.validateRule) for (const err of opts.validateRule(r.split, r.where, r.index)) d.add(err);
+  }
+  return withDefaults(draft, abs, home, ignored);
+}
+
+function withDefaults(draft: Draft, file: string, home: string, ignored: { key: string; where: string }[]): Config {
+  return {
+    file,
+    home,
+    mode: draft.mode ?? DEFAULTS.mode,
+    logLevel: draft.logLevel ?? DEFAULTS.logLevel,
+    mixedPort: draft.mixedPort ?? DEFAULTS.mixedPort,
+    tproxyPort: draft.tproxyPort ?? DEFAULTS.tproxyPort,
+    routingMark: draft.routingMark ?? DEFAULTS.routingMark,
+    allowLan: draft.allowLan ?? DEFAULTS.allowLan,
+    bindAddress: draft.bindAddress ?? DEFAULTS.bindAddress,
+    ipv6: draft.ipv6 ?? DEFAULTS.ipv6,
+    externalController: draft.externalController ?? DEFAULTS.externalController,
+    externalControllerCors: draft.externalControllerCors ?? { allowOrigins: ['*'], allowPrivateNetwork: true },
+    secret: draft.secret ?? DEFAULTS.secret,
+    externalUi: draft.externalUi ?? '',
+    findProcessMode: draft.findProcessMode ?? DEFAULTS.findProcessMode,
+    geoipDatabase: draft.geoipDatabase ?? '',
+    hosts: draft.hosts ?? {},
+    sniffer: draft.sniffer ?? { ...DEFAULTS.sniffer },
+    dns: draft.dns ?? { ...DEFAULT_DNS, where: '' },
+    capture: draft.capture ?? { ...DEFAULT_CAPTURE, excludeInterfaces: [...DEFAULT_CAPTURE.excludeInterfaces] },
+    proxies: draft.proxies ?? [],
+    proxyGroups: draft.proxyGroups ?? [],
+    ruleProviders: draft.ruleProviders ?? {},
+    rules: draft.rules ?? [],
+    ignored,
+  };
+}

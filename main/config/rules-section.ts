@@ -1,0 +1,43 @@
+// `rules:` — each entry a string, split with the Clash grammar; targets and
+// RULE-SET names are checked later in cross-check.ts, once every name is known.
+import { isSyError } from '../core/errors.js';
+import type { Diagnostics } from './diagnostics.js';
+import { readSeq, shown } from './read.js';
+import { splitRuleLine, type SplitRule } from './rule-line.js';
+import type { RuleLine } from './types.js';
+import type { LEntry, Pos } from './yaml-tree.js';
+
+/** A rule line that split cleanly, kept for the cross-reference checks. */
+export interface ParsedRule {
+  readonly index: number;
+  readonly split: SplitRule;
+  readonly where: string;
+  readonly pos: Pos;
+}
+
+export function readRules(d: Diagnostics, e: LEntry): { lines: RuleLine[]; parsed: ParsedRule[] } {
+  const lines: RuleLine[] = [];
+  const parsed: ParsedRule[] = [];
+  const seq = readSeq(d, e.value, 'rules', 'a list of rule lines such as "DOMAIN-SUFFIX,example.com,DIRECT"');
+  if (!seq) return { lines, parsed };
+  seq.items.forEach((item, i) => {
+    const path = `rules[${i}]`;
+    const where = d.where(item.pos, path);
+    if (item.kind !== 'scalar' || typeof item.value !== 'string') {
+      d.error('SY_ERR_CONFIG_RULE_SYNTAX', item.pos, path, {
+        value: shown(item),
+        expected: 'a string such as "DOMAIN-SUFFIX,example.com,DIRECT" (quote lines that contain ": " or start with special characters)',
+      });
+      return;
+    }
+    try {
+      const split = splitRuleLine(item.value, { where });
+      lines.push({ raw: item.value, where });
+      parsed.push({ index: i, split, where, pos: item.pos });
+    } catch (err) {
+      if (isSyError(err)) d.add(err);
+      else throw err;
+    }
+  });
+  return { lines, parsed };
+}
