@@ -1,0 +1,231 @@
+// Typed wrapper of the switchyard native addon (native/src/*.cc).
+//
+// Exposes only what Node lacks: sockets with IP_TRANSPARENT / SO_MARK handed
+// over as file descriptors, and the transparent UDP path. The addon is loaded
+// lazily on first use (node-gyp-build: native/build/Release or
+// native/prebuilds), so importing this module never fails; a missing build
+// throws NativeUnavailableError saying how to build it.
+//
+// Verified with Node 20 (test/unit/native/): `server.listen({fd})` on a
+// transparent listener (accepted sockets' localAddress:localPort is the
+// original destination), `new net.Socket({fd}).connect(port, host)` on a
+// marked socket, and `dgram.createSocket(type).bind({fd})` on a marked UDP socket.
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { dirname } from 'node:path';
+import net from 'node:net';
+import dgram from 'node:dgram';
+
+export interface Endpoint {
+  ip: string;
+  port: number;
+}
+
+export interface TransparentTcpListenerOptions {
+  /** IP to bind, e.g. '::' (dual-stack, also takes v4 via IP_TRANSPARENT) or '0.0.0.0' */
+  host: string;
+  port: number;
+  /** 4 or 6; default: the family of host */
+  family?: 4 | 6;
+  backlog?: number;
+  /** SO_MARK of the listener, inherited by accepted sockets (their replies carry it) */
+  mark?: number;
+  reusePort?: boolean;
+  /** only for family 6: IPV6_V6ONLY (default false = dual-stack) */
+  v6only?: boolean;
+}
+
+export interface TransparentUdpOptions {
+  host: string;
+  port: number;
+  family?: 4 | 6;
+  /** SO_MARK of the listener and of every reply socket (so replies are never recaptured) */
+  mark?: number;
+  /** reply sockets kept (one per `from` address), LRU; default 256 */
+  maxReplySockets?: number;
+  /** reply sockets idle this long are closed; default 60000 */
+  replyIdleMs?: number;
+}
+
+/** Called for every datagram: the client (src), the ORIGINAL destination (dst), DSCP or -1. */
+export type UdpMessageHandler = (data: Buffer, src: Endpoint, dst: Endpoint, dscp: number) => void;
+
+interface NativeUdp {
+  sendFrom(data: Buffer, from: Endpoint, to: Endpoint): number;
+  close(): void;
+  address(): Endpoint & { family: 4 | 6 };
+  ref(): void;
+  unref(): void;
+  replySocketCount(): number;
+}
+
+interface Addon {
+  createTransparentTcpListener(o: TransparentTcpListenerOptions): number;
+  createMarkedTcpSocket(family: 4 | 6, mark: number): number;
+  createMarkedUdpSocket(family: 4 | 6, mark: number): number;
+  closeFd(fd: number): void;
+  TransparentUdp: new (
+    o: TransparentUdpOptions,
+    cb: (data: Buffer, srcIp: string, srcPort: number, dstIp: string, dstPort: number, dscp: number) => void,
+  ) => NativeUdp;
+}
+
+/** The addon is not built or cannot be loaded. */
+export class NativeUnavailableError extends Error {
+  readonly code = 'ERR_SY_NATIVE_MISSING';
+  constructor(cause: unknown) {
+    super(
+      'the switchyard native addon is not built: run `npm ci` (or `npm run build:native`) to build it with node-gyp; ' +
+        'it needs a C++ toolchain: g++, make and python3 (Debian: apt-get install g++ make python3)' +
+        (cause instanceof Error ? ` [cause: ${cause.message.split('\n')[0]}]` : ''),
+      { cause },
+    );
+    this.name = 'NativeUnavailableError';
+  }
+}
+
+let addon: Addon | undefined;
+function load(): Addon {
+  if (addon) return addon;
+  try {
+    const require = createRequire(import.meta.url);
+    const nodeGypBuild = require('node-gyp-build') as (dir: string) => Addon;
+    addon = nodeGypBuild(dirname(fileURLToPath(import.meta.url)));
+    return addon;
+  } catch (e) {
+    throw new NativeUnavailableError(e);
+  }
+}
+
+/** Whether the addon loads (false: see NativeUnavailableError for how to build it). */
+export function nativeAvailable(): boolean {
+  try {
+    load();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A listening TCP socket with SO_REUSEADDR and IP(V6)_TRANSPARENT; adopt it with `server.listen({fd})`. */
+export function createTransparentTcpListener(opts: TransparentTcpListenerOptions): number {
+  return load().createTransparentTcpListener(opts);
+}
+
+/** An unconnected non-blocking TCP socket with SO_MARK; adopt it with `new net.Socket({fd}).connect(port, host)`. */
+export function createMarkedTcpSocket(family: 4 | 6, mark: number): number {
+  return load().createMarkedTcpSocket(family, mark);
+}
+
+/** An unbound non-blocking UDP socket with SO_MARK; adopt it with `dgram.createSocket(type).bind({fd})`. */
+export function createMarkedUdpSocket(family: 4 | 6, mark: number): number {
+  return load().createMarkedUdpSocket(family, mark);
+}
+
+/** Closes an fd from this module that could not be handed to Node. */
+export function closeFd(fd: number): void {
+  load().closeFd(fd);
+}
+
+/** Starts `server` on a transparent listener; resolves once it is listening. */
+export function listenTransparentTcp(server: net.Server, opts: TransparentTcpListenerOptions): Promise<void> {
+  const fd = createTransparentTcpListener(opts);
+  return new Promise((resolve, reject) => {
+    const onError = (e: Error) => {
+      closeQuietly(fd);
+      reject(e);
+    };
+    server.once('error', onError);
+    server.listen({ fd }, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+}
+
+/** Connects a TCP socket that carries SO_MARK = mark (0 = plain socket). */
+export function connectMarkedTcp(opts: { host: string; port: number; mark: number; family?: 4 | 6 }): net.Socket {
+  const family = opts.family ?? (net.isIPv6(opts.host) ? 6 : 4);
+  if (opts.mark === 0) return net.connect({ host: opts.host, port: opts.port, family });
+  const fd = createMarkedTcpSocket(family, opts.mark);
+  let socket: net.Socket;
+  try {
+    socket = new net.Socket({ fd, readable: true, writable: true });
+  } catch (e) {
+    closeQuietly(fd);
+    throw e;
+  }
+  return socket.connect({ host: opts.host, port: opts.port, family });
+}
+
+/** A dgram socket that carries SO_MARK = mark; resolves once adopted (the kernel binds it to an ephemeral port on the first send). */
+export function createMarkedDgram(family: 4 | 6, mark: number): Promise<dgram.Socket> {
+  const socket = dgram.createSocket(family === 6 ? 'udp6' : 'udp4');
+  if (mark === 0) return new Promise((resolve, reject) => {
+    socket.once('error', reject);
+    socket.bind(0, () => resolve(socket));
+  });
+  const fd = createMarkedUdpSocket(family, mark);
+  return new Promise((resolve, reject) => {
+    socket.once('error', (e) => {
+      closeQuietly(fd);
+      reject(e);
+    });
+    socket.bind({ fd } as unknown as dgram.BindOptions, () => resolve(socket));
+  });
+}
+
+function closeQuietly(fd: number): void {
+  try {
+    load().closeFd(fd);
+  } catch {
+    /* already adopted/closed */
+  }
+}
+
+/**
+ * The TPROXY UDP inbound: receives datagrams with their original destination
+ * without blocking the event loop, and answers from any address.
+ * Lifecycle: listening from construction until close() (idempotent).
+ */
+export class TransparentUdp {
+  private readonly native: NativeUdp;
+  private closed = false;
+
+  constructor(opts: TransparentUdpOptions, onMessage: UdpMessageHandler) {
+    this.native = new (load().TransparentUdp)(opts, (data, srcIp, srcPort, dstIp, dstPort, dscp) =>
+      onMessage(data, { ip: srcIp, port: srcPort }, { ip: dstIp, port: dstPort }, dscp),
+    );
+  }
+
+  /** Sends `data` to `to` so it appears to come from `from` (the original destination). Returns bytes sent. */
+  sendFrom(data: Buffer, from: Endpoint, to: Endpoint): number {
+    return this.native.sendFrom(data, from, to);
+  }
+
+  /** The bound address of the listener. */
+  address(): Endpoint & { family: 4 | 6 } {
+    return this.native.address();
+  }
+
+  /** Number of cached reply sockets (bounded by maxReplySockets). */
+  get replySocketCount(): number {
+    return this.native.replySocketCount();
+  }
+
+  /** Keep / stop keeping the event loop alive for this socket (default: keeps it alive). */
+  ref(): this {
+    this.native.ref();
+    return this;
+  }
+  unref(): this {
+    this.native.unref();
+    return this;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.native.close();
+  }
+}

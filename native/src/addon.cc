@@ -1,0 +1,21 @@
+// Module entry: exports the socket factories and the TransparentUdp class.
+// Room is left for a splice relay (issue 6) as a separate source file.
+#include <napi.h>
+
+#include "sockets.h"
+#include "transparent_udp.h"
+
+namespace {
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("createTransparentTcpListener", Napi::Function::New(env, sy::CreateTransparentTcpListener));
+  exports.Set("createMarkedTcpSocket", Napi::Function::New(env, sy::CreateMarkedTcpSocket));
+  exports.Set("createMarkedUdpSocket", Napi::Function::New(env, sy::CreateMarkedUdpSocket));
+  exports.Set("closeFd", Napi::Function::New(env, sy::CloseFd));
+  exports.Set("TransparentUdp", sy::TransparentUdp::Init(env));
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(switchyard_native, Init)
