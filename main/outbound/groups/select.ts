@@ -1,0 +1,46 @@
+// select: the user's choice, persisted through the StateStore under
+// `select:<group>`. Without a (still valid) stored choice: the first usable
+// member. An explicit choice is honoured even when its health check failed.
+import type { Metadata } from '../../core/metadata.js';
+import type { GroupConfig } from '../../config/types.js';
+import { SyError } from '../../core/errors.js';
+import type { StateStore } from '../state-store.js';
+import { GroupBase, type GroupDeps, type Member } from './group.js';
+
+export class SelectGroup extends GroupBase {
+  readonly type = 'Selector' as const;
+  private chosen = '';
+
+  constructor(cfg: GroupConfig, deps: GroupDeps, private readonly state: StateStore) {
+    super(cfg, deps);
+    const stored = state.get(SelectGroup.key(cfg.name));
+    if (typeof stored === 'string' && cfg.proxies.includes(stored)) this.chosen = stored;
+  }
+
+  static key(name: string): string {
+    return `select:${name}`;
+  }
+
+  protected override get checks(): boolean {
+    return false; // select does not test its members by itself (the API's delay test does)
+  }
+
+  now(): string {
+    if (this.chosen) return this.chosen;
+    return this.members.find((n) => this.usable(this.deps.lookup(n), 0)) ?? this.members[0] ?? '';
+  }
+
+  protected choose(_meta: Metadata, depth: number): Member | undefined {
+    if (this.chosen) return this.deps.lookup(this.chosen);
+    const name = this.members.find((n) => this.usable(this.deps.lookup(n), depth));
+    return name === undefined ? undefined : this.deps.lookup(name);
+  }
+
+  select(member: string): void {
+    if (!this.members.includes(member)) {
+      throw new SyError('SY_ERR_NET_BAD_MEMBER', { where: `group "${this.name}"`, value: member, expected: this.members.join(', ') });
+    }
+    this.chosen = member;
+    this.state.set(SelectGroup.key(this.name), member);
+  }
+}
