@@ -1,0 +1,135 @@
+// ControllerDeps: everything the controller's routes need from the running
+// core. The ENGINE (main/engine.ts) implements it; the routes see only this
+// interface (and core contracts), so they never import engine internals.
+//
+// Errors: methods throw SyError with a code; the controller maps codes to
+// statuses (SY_ERR_*_NOT_FOUND -> 404, *_TIMEOUT -> 504, bad input -> 400).
+import type { LogHub } from '../core/logger.js';
+import type { Network } from '../core/metadata.js';
+import type { Outbound } from '../core/outbound.js';
+import type { RuleEngine } from '../core/rule.js';
+import type { RuleProviderStatus } from '../core/provider.js';
+import type { ConnectionTable } from '../stats/tracker.js';
+import type { Sampler } from '../stats/samplers.js';
+import type {
+  ApiCaptureState,
+  ApiConfigs,
+  ApiDnsQuery,
+  ApiMatchResult,
+  ApiMemory,
+  ApiMode,
+  ApiTraffic,
+} from './api-types.js';
+
+/** A validated PATCH /configs body (wire keys already checked and mapped). */
+export interface ConfigPatch {
+  mode?: ApiMode;
+  logLevel?: 'debug' | 'info' | 'warning' | 'error' | 'silent';
+  allowLan?: boolean;
+  ipv6?: boolean;
+  sniffing?: boolean;
+  /** switchyard's own: capture toggles; only the given keys change. */
+  capture?: Partial<Omit<ApiCaptureState, 'installed' | 'error'>>;
+}
+
+/** PUT /configs (and POST /restart): reload; a failure leaves the running config as it was. */
+export interface ReloadRequest {
+  /** YAML text to load instead of the file. */
+  payload?: string;
+  /** A config file path ('' = the current one). */
+  path?: string;
+  /** `?force=true`: mihomo's flag; passed through. */
+  force?: boolean;
+}
+
+/** Presentation extras of an outbound that the core contract does not carry. */
+export interface OutboundDetails {
+  testUrl?: string;
+  expectedStatus?: string;
+  hidden?: boolean;
+  icon?: string;
+  /** url-test/fallback: the pinned member ('' = none). */
+  fixed?: string;
+  server?: string;
+  port?: number;
+  interface?: string;
+  routingMark?: number;
+}
+
+export interface DelayTestOptions {
+  url: string;
+  timeoutMs: number;
+  /** mihomo's `expected`: '200', '200/204', '200-299'; '' = any. */
+  expected: string;
+}
+
+export interface OutboundsView {
+  /** Every outbound including DIRECT, REJECT, groups and GLOBAL, in config order. */
+  all(): readonly Outbound[];
+  get(name: string): Outbound | undefined;
+  details?(name: string): OutboundDetails;
+  /** Selector groups: choose `member`; throws SY_ERR_API_NOT_SELECTOR (or a group error) when not allowed. */
+  select(group: string, member: string): void;
+  /** url-test/fallback: clear the pinned choice (DELETE /proxies/:name). */
+  unfix(group: string): void;
+  /** One delay test; resolves to ms, rejects on failure (SY_ERR_*_TIMEOUT on timeout). */
+  testDelay(name: string, opts: DelayTestOptions): Promise<number>;
+}
+
+export interface RuleProviderView extends RuleProviderStatus {
+  url?: string;
+  /** seconds */
+  interval?: number;
+  /** Inline providers: the payload lines. */
+  payload?: readonly string[];
+}
+
+export interface RuleProvidersView {
+  list(): readonly RuleProviderView[];
+  /** Update now; rejects (and keeps the old set) on failure. */
+  update(name: string): Promise<void>;
+}
+
+export interface DnsView {
+  /** Resolve through the engine's DNS, answer in mihomo's /dns/query shape. */
+  query(name: string, qtype: number): Promise<ApiDnsQuery>;
+  flushFakeIp(): void;
+  flushCache(): void;
+}
+
+export interface MatchQuery {
+  host: string;
+  ip: string;
+  port: number;
+  network: Network;
+  src: string;
+  srcPort: number;
+}
+
+/** Persisted JSON values for GET/PUT/DELETE /storage/:key (dashboards' settings). */
+export interface KeyValueStore {
+  get(key: string): Promise<unknown>;
+  put(key: string, value: unknown): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+export interface ControllerDeps {
+  /** switchyard's version without the leading 'v' (package.json). */
+  readonly version: string;
+  /** The running configuration, in GET /configs form. */
+  configs(): ApiConfigs;
+  patchConfigs(patch: ConfigPatch): Promise<void>;
+  reload(req: ReloadRequest): Promise<void>;
+  readonly outbounds: OutboundsView;
+  /** The current compiled rules (swapped on reload, hence a getter). */
+  rules(): Pick<RuleEngine, 'rules' | 'stats' | 'setDisabled'>;
+  readonly ruleProviders: RuleProvidersView;
+  readonly connections: ConnectionTable;
+  readonly traffic: Sampler<ApiTraffic>;
+  readonly memory: Sampler<ApiMemory>;
+  readonly logs: LogHub;
+  readonly dns: DnsView;
+  /** Where would this connection go? (GET /match, switchyard's own) */
+  match(q: MatchQuery): Promise<ApiMatchResult>;
+  readonly storage: KeyValueStore;
+}

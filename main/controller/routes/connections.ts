@@ -1,0 +1,46 @@
+// /connections: a JSON snapshot, or a WebSocket stream of snapshots every
+// `?interval=` ms (default 1000; first frame at once); DELETE closes all, DELETE
+// /:id closes one (always 204, like mihomo). /connections/closed is ours: the
+// bounded history, newest first.
+import type { FastifyPluginCallback } from 'fastify';
+import type { ControllerDeps } from '../deps.js';
+import { streamRoute } from '../stream.js';
+import { queryInt } from '../validate.js';
+import type { RouteContext } from './context.js';
+
+export function connectionsRoutes(deps: Pick<ControllerDeps, 'connections'>, ctx: RouteContext): FastifyPluginCallback {
+  const table = deps.connections;
+  return (app, _opts, done) => {
+    streamRoute(
+      app,
+      '/connections',
+      ctx.streams,
+      (sink, req) => {
+        let interval = 1000;
+        try {
+          interval = queryInt(req.query, 'interval', 1000, 100, 60_000);
+        } catch {
+          /* a bad interval on a stream keeps the default rather than failing the upgrade */
+        }
+        sink.send(table.snapshot());
+        const timer = setInterval(() => sink.send(table.snapshot()), interval);
+        timer.unref();
+        return () => clearInterval(timer);
+      },
+      async (req) => {
+        queryInt(req.query, 'interval', 1000, 100, 60_000); // validated even when not streaming
+        return table.snapshot();
+      },
+    );
+    app.get('/connections/closed', async () => ({ connections: table.closedHistory() }));
+    app.delete('/connections', async (_req, reply) => {
+      table.killAll();
+      return reply.code(204).send();
+    });
+    app.delete('/connections/:id', async (req, reply) => {
+      table.kill((req.params as { id: string }).id);
+      return reply.code(204).send();
+    });
+    done();
+  };
+}
