@@ -47,6 +47,8 @@ export interface MatchState {
   /** Cached GeoIP lookups for this connection. */
   dstCountry?: string | null;
   srcCountry?: string | null;
+  /** Engine-private per-connection scratch (parsed addresses, normalised host); callers leave it unset. */
+  scratch?: unknown;
 }
 
 export type MatchStep =

@@ -2,4 +2,10 @@
 // Codes are SY_ERR_<AREA>_<WHAT>; add new ones here and run `npm run docs:errors`.
 export const PROVIDER_ERRORS = {
   SY_ERR_PROVIDER_READ: "cannot read the rule provider",
+  SY_ERR_PROVIDER_BAD_ENTRY: "malformed rule provider entry (skipped)",
+  SY_ERR_PROVIDER_EMPTY: "the rule provider has no usable entries",
+  SY_ERR_PROVIDER_FORMAT: "unsupported rule provider format",
+  SY_ERR_PROVIDER_BEHAVIOR: "unsupported rule provider behavior",
+  SY_ERR_PROVIDER_NO_FETCHER: "the rule provider cannot be updated without a fetcher",
+  SY_ERR_PROVIDER_TOO_LARGE: "the rule provider exceeds its size limit",
 } as const;

@@ -1,0 +1,184 @@
+// The rule-type registry: one split rule (type, payload, params) → a compiled
+// condition, or a located SyError. Used for the config's rules, the sub-rules
+// of AND/OR/NOT and the entries of classical rule sets, so all three accept
+// and reject exactly the same lines.
+import { SyError } from '../core/errors.js';
+import type { RuleSetProvider } from '../core/provider.js';
+import { splitRuleLine } from '../config/rule-line.js';
+import type { Cond } from './cond.js';
+import { compileDomain } from './matchers/domain.js';
+import { compileDomainSuffix } from './matchers/domain-suffix.js';
+import { compileDomainKeyword } from './matchers/domain-keyword.js';
+import { compileDomainRegex } from './matchers/domain-regex.js';
+import { compileIpCidr } from './matchers/ip-cidr.js';
+import { compileIpSuffix } from './matchers/ip-suffix.js';
+import { compileGeoIp, type GeoIpReader } from './matchers/geoip.js';
+import { compilePort } from './matchers/port.js';
+import { compileNetwork } from './matchers/network.js';
+import { compileProcessName } from './matchers/process-name.js';
+import { compileUid } from './matchers/uid.js';
+import { LogicCond, splitLogicPayload, type LogicOp } from './matchers/logic.js';
+import { RuleSetCond } from './matchers/rule-set.js';
+import { MATCH_ALL, NEVER } from './matchers/match-all.js';
+import { fail, parseParams, type RuleParams } from './matchers/params.js';
+
+/** mihomo's CamelCase API names (RuleType.String()). */
+export const API_TYPES: Readonly<Record<string, string>> = {
+  DOMAIN: 'Domain',
+  'DOMAIN-SUFFIX': 'DomainSuffix',
+  'DOMAIN-KEYWORD': 'DomainKeyword',
+  'DOMAIN-REGEX': 'DomainRegex',
+  GEOSITE: 'GeoSite',
+  GEOIP: 'GeoIP',
+  'IP-CIDR': 'IPCIDR',
+  'IP-CIDR6': 'IPCIDR',
+  'SRC-IP-CIDR': 'SrcIPCIDR',
+  'IP-SUFFIX': 'IPSuffix',
+  'SRC-IP-SUFFIX': 'SrcIPSuffix',
+  'SRC-PORT': 'SrcPort',
+  'DST-PORT': 'DstPort',
+  'IN-PORT': 'InPort',
+  NETWORK: 'Network',
+  'PROCESS-NAME': 'ProcessName',
+  UID: 'Uid',
+  'RULE-SET': 'RuleSet',
+  AND: 'AND',
+  OR: 'OR',
+  NOT: 'NOT',
+  MATCH: 'Match',
+};
+
+/** mihomo types that come with a later issue: a located "not supported yet". */
+export const LATER_TYPES: ReadonlySet<string> = new Set([
+  'DOMAIN-WILDCARD', 'IP-ASN', 'SRC-GEOIP', 'SRC-IP-ASN', 'IN-TYPE', 'IN-NAME', 'IN-USER',
+  'PROCESS-PATH', 'PROCESS-NAME-REGEX', 'PROCESS-PATH-REGEX', 'PROCESS-NAME-WILDCARD',
+  'PROCESS-PATH-WILDCARD', 'SUB-RULE', 'DSCP', 'UID-RANGE',
+]);
+
+export type RuleContext = 'rules' | 'logic' | 'classical';
+
+export interface CompileEnv {
+  /** null: GEOIP country rules compile but never match (validation only). */
+  readonly geoip: GeoIpReader | null;
+  /** null: RULE-SET names are not checked (validation without providers). */
+  readonly providers: ReadonlyMap<string, RuleSetProvider> | null;
+  /** Names known to exist when `providers` is null (config validation). */
+  readonly providerNames?: ReadonlySet<string>;
+  readonly context: RuleContext;
+  /** Warnings (GEOSITE inactive, UID 0) are appended here. */
+  readonly warnings: SyError[];
+}
+
+export interface CompiledCond {
+  readonly cond: Cond;
+  readonly params: RuleParams;
+  readonly apiType: string;
+}
+
+export interface RuleText {
+  readonly type: string;
+  readonly payload: string;
+  readonly params: readonly string[];
+}
+
+/** Compiles one rule (without its target). Throws a located SyError. */
+export function compileCond(rule: RuleText, where: string, env: CompileEnv): CompiledCond {
+  const type = rule.type.toUpperCase();
+  const apiType = API_TYPES[type];
+  if (apiType === undefined) {
+    if (type === 'GEOSITE' || LATER_TYPES.has(type)) {
+      // handled below
+    } else fail('SY_ERR_RULE_UNSUPPORTED', where, rule.type, `one of ${Object.keys(API_TYPES).join(', ')}`);
+  }
+  if (LATER_TYPES.has(type)) fail('SY_ERR_RULE_NOT_YET', where, rule.type);
+  const params = parseParams(rule.params, where);
+  if (type === 'MATCH' && env.context !== 'rules') {
+    fail('SY_ERR_RULE_NOT_ALLOWED', where, type, env.context === 'logic' ? 'a sub-rule other than MATCH' : 'a rule type other than MATCH');
+  }
+  if (type !== 'MATCH' && rule.payload.trim() === '') fail('SY_ERR_RULE_EMPTY_PAYLOAD', where, `${rule.type},`);
+  const cond = build(type, rule.payload, params, where, env);
+  return { cond, params, apiType: apiType ?? 'GeoSite' };
+}
+
+function build(type: string, payload: string, params: RuleParams, where: string, env: CompileEnv): Cond {
+  switch (type) {
+    case 'DOMAIN':
+      return compileDomain(payload, where);
+    case 'DOMAIN-SUFFIX':
+      return compileDomainSuffix(payload, where);
+    case 'DOMAIN-KEYWORD':
+      return compileDomainKeyword(payload, where);
+    case 'DOMAIN-REGEX':
+      return compileDomainRegex(payload, where);
+    case 'IP-CIDR':
+    case 'IP-CIDR6':
+      return compileIpCidr(payload, params.src, where);
+    case 'SRC-IP-CIDR':
+      return compileIpCidr(payload, true, where);
+    case 'IP-SUFFIX':
+      return compileIpSuffix(payload, params.src, where);
+    case 'SRC-IP-SUFFIX':
+      return compileIpSuffix(payload, true, where);
+    case 'GEOIP':
+      return compileGeoIp(payload, env.geoip, params.src, where);
+    case 'DST-PORT':
+      return compilePort('dst', payload, where);
+    case 'SRC-PORT':
+      return compilePort('src', payload, where);
+    case 'IN-PORT':
+      return compilePort('in', payload, where);
+    case 'NETWORK':
+      return compileNetwork(payload, where);
+    case 'PROCESS-NAME':
+      return compileProcessName(payload, where);
+    case 'UID': {
+      const { cond, namesRoot } = compileUid(payload, where);
+      if (namesRoot) env.warnings.push(new SyError('SY_ERR_RULE_BAD_UID', { where, value: payload, detail: 'uid 0 (root) never matches' }));
+      return cond;
+    }
+    case 'GEOSITE':
+      env.warnings.push(
+        new SyError('SY_ERR_RULE_NOT_YET', { where, value: `GEOSITE,${payload}`, detail: 'loaded as inactive: it never matches until geosite data is supported' }),
+      );
+      return NEVER;
+    case 'RULE-SET':
+      return ruleSet(payload, params, where, env);
+    case 'AND':
+    case 'OR':
+    case 'NOT':
+      return logic(type, payload, where, env);
+    case 'MATCH':
+      return MATCH_ALL;
+    default:
+      return fail('SY_ERR_RULE_UNSUPPORTED', where, type);
+  }
+}
+
+function ruleSet(name: string, params: RuleParams, where: string, env: CompileEnv): Cond {
+  if (env.context === 'classical') fail('SY_ERR_RULE_NOT_ALLOWED', where, 'RULE-SET', 'a rule type other than RULE-SET inside a rule set');
+  const n = name.trim();
+  if (env.providers) {
+    const p = env.providers.get(n);
+    if (!p) fail('SY_ERR_RULE_UNKNOWN_PROVIDER', where, n, `one of: ${[...env.providers.keys()].join(', ') || '(none defined)'}`);
+    return new RuleSetCond(p, params.src);
+  }
+  if (env.providerNames && !env.providerNames.has(n)) {
+    fail('SY_ERR_RULE_UNKNOWN_PROVIDER', where, n, `one of: ${[...env.providerNames].join(', ') || '(none defined)'}`);
+  }
+  return NEVER;
+}
+
+function logic(op: LogicOp, payload: string, where: string, env: CompileEnv): Cond {
+  const subs = splitLogicPayload(op, payload, where);
+  const subEnv: CompileEnv = { ...env, context: env.context === 'classical' ? 'classical' : 'logic' };
+  const parts = subs.map((text, i) => {
+    const w = `${where} ${op}[${i}]`;
+    const split = splitRuleLine(text, { withTarget: false, where: w });
+    if (split.type === 'MATCH' || split.type === 'SUB-RULE') {
+      fail('SY_ERR_RULE_NOT_ALLOWED', w, split.type, 'a sub-rule other than MATCH or SUB-RULE');
+    }
+    const c = compileCond(split, w, subEnv);
+    return { cond: c.cond, resolves: c.cond.needsIp && !c.params.noResolve };
+  });
+  return new LogicCond(op, parts);
+}

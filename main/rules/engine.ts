@@ -1,0 +1,214 @@
+// The compiled rule engine (RuleEngine of core/rule.ts): first match wins, no
+// match → DIRECT. Lazy resolution and process lookup follow mihomo
+// (reference.md §2.2): matchFrom() yields {need:'ip'} at the first rule that
+// may resolve when the connection has a host but no IP and was not resolved
+// yet, and {need:'process'} per find-process-mode; the caller fills the
+// metadata, marks the state and resumes at `at`. decide() does that loop and
+// stays synchronous when nothing had to be looked up.
+//
+// Lifecycle: compiled once per config load; immutable except for per-rule
+// disable flags and hit counters. Rule sets are read through their provider's
+// current() at match time, so provider updates need no recompile.
+import type { Config } from '../config/types.js';
+import type { Logger } from '../core/logger.js';
+import type { Metadata } from '../core/metadata.js';
+import type { RuleSetProvider } from '../core/provider.js';
+import type {
+  Decision, MatchState, MatchStep, ProcessLookup, Resolver, RuleEngine, RuleInfo, TargetCheck,
+} from '../core/rule.js';
+import { SyError, SyErrorList } from '../core/errors.js';
+import { splitRuleLine } from '../config/rule-line.js';
+import type { Cond } from './cond.js';
+import { ctxOf } from './ctx.js';
+import { compileCond, type CompileEnv } from './compile.js';
+import type { GeoIpReader } from './matchers/geoip.js';
+import type { RuleParams } from './matchers/params.js';
+import { buildGroups, type RuleGroup } from './groups.js';
+
+export interface EngineDeps {
+  readonly geoip: GeoIpReader;
+  readonly providers: ReadonlyMap<string, RuleSetProvider>;
+  readonly targets: TargetCheck;
+  readonly logger: Logger;
+}
+
+const NO_MATCH: Decision = Object.freeze({ target: 'DIRECT', rule: null });
+const NO_MATCH_STEP: MatchStep = Object.freeze({ done: true, decision: NO_MATCH });
+
+/** The engine; `warnings` lists rules loaded as inactive (GEOSITE) and similar. */
+export class CompiledEngine implements RuleEngine {
+  readonly rules: readonly RuleInfo[];
+  private readonly n: number;
+  private readonly disabled: Uint8Array;
+  private readonly hits: Float64Array;
+  private readonly hitAt: Float64Array;
+  /** Decisions that ended at index j (n = no match): a decision passed every rule before its end. */
+  private readonly ends: Float64Array;
+  private readonly endAt: Float64Array;
+  private readonly steps: MatchStep[];
+
+  constructor(
+    infos: RuleInfo[],
+    private readonly conds: readonly Cond[],
+    private readonly params: readonly RuleParams[],
+    private readonly groups: readonly (RuleGroup | undefined)[],
+    private readonly targets: TargetCheck,
+    private readonly processMode: 'strict' | 'always' | 'off',
+    readonly warnings: readonly SyError[],
+  ) {
+    this.rules = infos;
+    this.n = infos.length;
+    this.disabled = new Uint8Array(this.n);
+    this.hits = new Float64Array(this.n);
+    this.hitAt = new Float64Array(this.n);
+    this.ends = new Float64Array(this.n + 1);
+    this.endAt = new Float64Array(this.n + 1);
+    this.steps = infos.map((r) => Object.freeze({ done: true as const, decision: Object.freeze({ target: r.target, rule: r }) }));
+  }
+
+  matchFrom(meta: Metadata, state: MatchState, from: number): MatchStep {
+    const c = ctxOf(meta, state);
+    const { conds, params, groups, disabled, n } = this;
+    const mode = this.processMode;
+    let i = from < 0 ? 0 : from;
+    while (i < n) {
+      if (disabled[i] === 1) {
+        i++;
+        continue;
+      }
+      const cond = conds[i]!;
+      if (!state.processLooked && mode !== 'off' && (mode === 'always' || cond.needsProcess)) {
+        return { done: false, need: 'process', at: i };
+      }
+      if (!state.resolved && meta.dstIP === '' && c.host !== '' && !params[i]!.noResolve && cond.needsIp) {
+        return { done: false, need: 'ip', at: i };
+      }
+      let k = i;
+      const g = groups[i];
+      if (g !== undefined) {
+        k = g.first(c);
+        if (k < 0) {
+          i = g.end;
+          continue;
+        }
+        if (disabled[k] === 1) {
+          i = k + 1;
+          continue;
+        }
+      } else if (!cond.match(c, false)) {
+        i++;
+        continue;
+      }
+      this.hits[k]!++;
+      const now = Date.now();
+      this.hitAt[k] = now;
+      const st = this.targets.status(this.rules[k]!.target, meta.network);
+      if (st === 'ok') {
+        this.ends[k]!++;
+        this.endAt[k] = now;
+        return this.steps[k]!;
+      }
+      i = k + 1; // PASS, a missing target, or UDP to a TCP-only proxy: next rule
+    }
+    this.ends[n]!++;
+    this.endAt[n] = Date.now();
+    return NO_MATCH_STEP;
+  }
+
+  decide(meta: Metadata, deps: { resolver: Resolver; process?: ProcessLookup }): Decision | Promise<Decision> {
+    const state: MatchState = { resolved: false, processLooked: false };
+    const step = this.matchFrom(meta, state, 0);
+    if (step.done) return step.decision;
+    return this.resume(meta, state, step, deps);
+  }
+
+  private async resume(
+    meta: Metadata,
+    state: MatchState,
+    first: MatchStep,
+    deps: { resolver: Resolver; process?: ProcessLookup },
+  ): Promise<Decision> {
+    let step = first;
+    for (let guard = 0; !step.done && guard < 4; guard++) {
+      if (step.need === 'ip') {
+        const host = ctxOf(meta, state).host;
+        let ips: string[] = [];
+        try {
+          ips = await deps.resolver.resolve(host);
+        } catch {
+          ips = []; // a failed resolution counts as "no IP"
+        }
+        state.resolved = true;
+        const ip = ips.find((x) => !x.includes(':')) ?? ips[0];
+        if (ip) meta.dstIP = ip;
+      } else {
+        if (deps.process) {
+          try {
+            await deps.process.lookup(meta);
+          } catch {
+            /* unknown process: process rules simply do not match */
+          }
+        }
+        state.processLooked = true;
+      }
+      step = this.matchFrom(meta, state, step.at);
+    }
+    return step.done ? step.decision : NO_MATCH;
+  }
+
+  setDisabled(index: number, disabled: boolean): void {
+    if (index >= 0 && index < this.n) this.disabled[index] = disabled ? 1 : 0;
+  }
+
+  stats(index: number): { disabled: boolean; hitCount: number; hitAt: number; missCount: number; missAt: number } {
+    if (index < 0 || index >= this.n) return { disabled: false, hitCount: 0, hitAt: 0, missCount: 0, missAt: 0 };
+    let reached = 0;
+    let missAt = 0;
+    for (let j = index; j <= this.n; j++) {
+      reached += this.ends[j]!;
+      if (j > index && this.endAt[j]! > missAt) missAt = this.endAt[j]!;
+    }
+    const hitCount = this.hits[index]!;
+    return { disabled: this.disabled[index] === 1, hitCount, hitAt: this.hitAt[index]!, missCount: Math.max(0, reached - hitCount), missAt };
+  }
+}
+
+/**
+ * Compiles the config's rules. Throws SyErrorList (SY_ERR_RULE_COMPILE) with
+ * every rule error, each located by the rule's `where`.
+ */
+export function compileRules(config: Config, deps: EngineDeps): CompiledEngine {
+  const errors: SyError[] = [];
+  const warnings: SyError[] = [];
+  const env: CompileEnv = { geoip: deps.geoip, providers: deps.providers, context: 'rules', warnings };
+  const infos: RuleInfo[] = [];
+  const conds: Cond[] = [];
+  const params: RuleParams[] = [];
+  config.rules.forEach((line, index) => {
+    try {
+      const split = splitRuleLine(line.raw, { where: line.where });
+      const c = compileCond(split, line.where, env);
+      const cond = c.cond;
+      infos.push({
+        index: infos.length,
+        type: split.type,
+        apiType: c.apiType,
+        payload: split.type === 'MATCH' ? '' : split.payload.trim(),
+        target: split.target,
+        params: Object.freeze([...split.params]),
+        get size() {
+          return cond.size;
+        },
+        where: line.where,
+      });
+      conds.push(cond);
+      params.push(c.params);
+    } catch (e) {
+      errors.push(e instanceof SyError ? e : new SyError('SY_ERR_RULE_SYNTAX', { where: line.where, value: line.raw, cause: e }));
+      void index;
+    }
+  });
+  if (errors.length > 0) throw new SyErrorList('SY_ERR_RULE_COMPILE', errors);
+  for (const w of warnings) deps.logger.warn(w.message, { code: w.code });
+  return new CompiledEngine(infos, conds, params, buildGroups(conds, params), deps.targets, config.findProcessMode, warnings);
+}
