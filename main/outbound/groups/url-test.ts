@@ -20,6 +20,7 @@ export class UrlTestGroup extends GroupBase {
     this.current = this.fastest(depth) ?? '';
     if (this.current) return this.deps.lookup(this.current);
     const first = this.members.find((n) => this.usable(this.deps.lookup(n), depth));
+    this.current = first ?? '';
     return first === undefined ? undefined : this.deps.lookup(first);
   }
 

@@ -105,3 +105,49 @@ export async function fakeSocks(script: (chunk: Buffer, sock: net.Socket, n: num
       }),
   };
 }
+
+/**
+ * A real HTTP CONNECT proxy that waits `delayMs` before answering each
+ * CONNECT (a slow or fast upstream for url-test). `down()` makes it refuse.
+ */
+export async function connectProxy(delayMs: number): Promise<{ port: number; connects(): number; close(): Promise<void> }> {
+  let connects = 0;
+  const socks = new Set<net.Socket>();
+  const server = net.createServer((c) => {
+    socks.add(c);
+    c.on('close', () => socks.delete(c));
+    c.on('error', () => {});
+    let head = '';
+    const onData = (d: Buffer) => {
+      head += d.toString('latin1');
+      const end = head.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      c.removeListener('data', onData);
+      const m = /^CONNECT (\S+):(\d+) HTTP/.exec(head);
+      if (!m) return void c.end('HTTP/1.1 400 Bad Request\r\n\r\n');
+      connects++;
+      setTimeout(() => {
+        const up = net.connect({ host: m[1]!.replace(/^\[|\]$/g, ''), port: Number(m[2]) }, () => {
+          c.write('HTTP/1.1 200 Connection established\r\n\r\n');
+          const rest = Buffer.from(head.slice(end + 4), 'latin1');
+          if (rest.length) up.write(rest);
+          c.pipe(up).pipe(c);
+        });
+        socks.add(up);
+        up.on('close', () => socks.delete(up));
+        up.on('error', () => c.destroy());
+      }, delayMs);
+    };
+    c.on('data', onData);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    connects: () => connects,
+    close: () =>
+      new Promise<void>((r) => {
+        for (const s of socks) s.destroy();
+        server.close(() => r());
+      }),
+  };
+}
