@@ -49,6 +49,8 @@ export abstract class GroupBase implements OutboundGroup {
   /** The member this group would use for `meta` (not descending), or undefined. */
   protected abstract choose(meta: Metadata, depth: number): Member | undefined;
   abstract now(): string;
+  /** select only (see OutboundGroup.select). */
+  select?(member: string): void;
 
   /** Whether the group tests its members periodically. */
   protected get checks(): boolean {

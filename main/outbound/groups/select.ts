@@ -36,7 +36,7 @@ export class SelectGroup extends GroupBase {
     return name === undefined ? undefined : this.deps.lookup(name);
   }
 
-  select(member: string): void {
+  override select(member: string): void {
     if (!this.members.includes(member)) {
       throw new SyError('SY_ERR_NET_BAD_MEMBER', { where: `group "${this.name}"`, value: member, expected: this.members.join(', ') });
     }
