@@ -11,6 +11,7 @@ import { DEFAULTS } from './defaults.js';
 import { IGNORED_SNIFFER_KEYS, reportOtherKey } from './keys.js';
 import { forEachEntry, readBool, readEnum, readInt, readMap, readPort, readString, readStringList, readStringOrList } from './read.js';
 import type { LEntry } from './yaml-tree.js';
+import type { Refs } from './refs.js';
 
 export type Draft = { -readonly [K in keyof Config]?: Config[K] };
 
@@ -19,13 +20,14 @@ export interface SectionContext {
   readonly home: string;
   readonly draft: Draft;
   readonly ignored: { key: string; where: string }[];
+  readonly refs: Refs;
 }
 
 type Handler = (e: LEntry) => void;
 
 export function generalHandlers(cx: SectionContext): Record<string, Handler> {
   const { d, draft, home } = cx;
-  return {
+  const handlers: Record<string, Handler> = {
     mode: (e) => set(draft, 'mode', readEnum(d, e.value, e.key, ['rule', 'global', 'direct'] as const, true)),
     'log-level': (e) => set(draft, 'logLevel', readEnum(d, e.value, e.key, LOG_LEVELS as readonly LogLevel[], true)),
     'mixed-port': (e) => set(draft, 'mixedPort', readPort(d, e.value, e.key)),
@@ -68,6 +70,14 @@ export function generalHandlers(cx: SectionContext): Record<string, Handler> {
     hosts: (e) => readHosts(cx, e),
     sniffer: (e) => readSniffer(cx, e),
   };
+  // Remember where each key was written, for cross-checks (marks, controller).
+  for (const [k, h] of Object.entries(handlers)) {
+    handlers[k] = (e) => {
+      cx.refs.keyPos.set(k, e.value.pos);
+      h(e);
+    };
+  }
+  return handlers;
 }
 
 function set<K extends keyof Draft>(draft: Draft, key: K, value: Draft[K] | undefined): void {

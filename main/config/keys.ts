@@ -82,6 +82,15 @@ export function reportOtherKey(
     ignored.push({ key: path, where: w.context.where as string });
     return;
   }
+  const colon = /^([^:\s]+):(\S.*)$/.exec(e.key);
+  if (colon && [...known].includes(colon[1]!)) {
+    d.warn('SY_ERR_CONFIG_UNKNOWN_KEY', e.keyPos, path, {
+      value: e.key,
+      detail: `a space is missing after the colon, so YAML reads one key "${e.key}" with no value`,
+      expected: `"${colon[1]}: ${colon[2]}"`,
+    });
+    return;
+  }
   const hint = suggestKey(e.key, known);
   d.warn('SY_ERR_CONFIG_UNKNOWN_KEY', e.keyPos, path, {
     value: e.key,

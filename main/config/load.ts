@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { SyError, SyErrorList, isSyError } from '../core/errors.js';
-import type { Config } from './types.js';
+import type { Config, ProxyConfig } from './types.js';
 import { Diagnostics } from './diagnostics.js';
 import { DEFAULTS, DEFAULT_CAPTURE, DEFAULT_DNS } from './defaults.js';
 import { deepFreeze } from './freeze.js';
@@ -15,6 +15,13 @@ import { forEachEntry } from './read.js';
 import type { SplitRule } from './rule-line.js';
 import { readRules, type ParsedRule } from './rules-section.js';
 import { parseYamlTree, type LEntry } from './yaml-tree.js';
+import { newRefs } from './refs.js';
+import { readDns } from './dns.js';
+import { readCapture } from './capture.js';
+import { readProxies } from './proxies.js';
+import { readGroups } from './groups.js';
+import { readProviders } from './providers.js';
+import { crossCheck } from './cross-check.js';
 
 export interface LoadOptions {
   /** Directory for relative paths and provider caches; default: the config file's directory. */
@@ -79,10 +86,17 @@ function check(text: string, file: string, opts: LoadOptions, d: Diagnostics): C
   const home = opts.home !== undefined ? resolve(opts.home) : abs === '' ? process.cwd() : dirname(abs);
   const draft: Draft = {};
   const ignored: { key: string; where: string }[] = [];
-  const cx: SectionContext = { d, home, draft, ignored };
+  const refs = newRefs();
+  const cx: SectionContext = { d, home, draft, ignored, refs };
   let parsedRules: ParsedRule[] = [];
+  const unavailable: ProxyConfig[] = [];
   const handlers: Record<string, (e: LEntry) => void> = {
     ...generalHandlers(cx),
+    dns: (e) => (draft.dns = readDns(cx, e)),
+    capture: (e) => (draft.capture = readCapture(cx, e)),
+    proxies: (e) => (draft.proxies = readProxies(cx, e)),
+    'proxy-groups': (e) => (draft.proxyGroups = readGroups(cx, e, unavailable)),
+    'rule-providers': (e) => (draft.ruleProviders = readProviders(cx, e)),
     rules: (e) => {
       const r = readRules(d, e);
       draft.rules = r.lines;
@@ -91,13 +105,18 @@ function check(text: string, file: string, opts: LoadOptions, d: Diagnostics): C
   };
   forEachEntry(tree, handlers, (e) => reportOtherKey(d, e, e.key, Object.keys(handlers), isIgnoredTopKey, ignored));
 
+  if (unavailable.length > 0) draft.proxies = [...(draft.proxies ?? []), ...unavailable];
+  const config = withDefaults(draft, abs, home, ignored);
+  crossCheck(d, { ...config, refs, groups: config.proxyGroups, rules: parsedRules });
   for (const r of parsedRules) {
-    if (opts.validateRule) for (const err of opts.validateRule(r.split, r.where, r.index)) d.add(err);
+    if (!opts.validateRule) break;
+    for (const err of opts.validateRule(r.split, r.where, r.index)) d.add(err);
   }
-  return withDefaults(draft, abs, home, ignored);
+  return config;
 }
 
 function withDefaults(draft: Draft, file: string, home: string, ignored: { key: string; where: string }[]): Config {
+  const capture = draft.capture ?? { ...DEFAULT_CAPTURE, excludeInterfaces: [...DEFAULT_CAPTURE.excludeInterfaces] };
   return {
     file,
     home,
@@ -105,7 +124,7 @@ function withDefaults(draft: Draft, file: string, home: string, ignored: { key: 
     logLevel: draft.logLevel ?? DEFAULTS.logLevel,
     mixedPort: draft.mixedPort ?? DEFAULTS.mixedPort,
     tproxyPort: draft.tproxyPort ?? DEFAULTS.tproxyPort,
-    routingMark: draft.routingMark ?? DEFAULTS.routingMark,
+    routingMark: draft.routingMark ?? defaultRoutingMark(capture.mark),
     allowLan: draft.allowLan ?? DEFAULTS.allowLan,
     bindAddress: draft.bindAddress ?? DEFAULTS.bindAddress,
     ipv6: draft.ipv6 ?? DEFAULTS.ipv6,
@@ -118,11 +137,24 @@ function withDefaults(draft: Draft, file: string, home: string, ignored: { key: 
     hosts: draft.hosts ?? {},
     sniffer: draft.sniffer ?? { ...DEFAULTS.sniffer },
     dns: draft.dns ?? { ...DEFAULT_DNS, where: '' },
-    capture: draft.capture ?? { ...DEFAULT_CAPTURE, excludeInterfaces: [...DEFAULT_CAPTURE.excludeInterfaces] },
+    capture,
     proxies: draft.proxies ?? [],
     proxyGroups: draft.proxyGroups ?? [],
     ruleProviders: draft.ruleProviders ?? {},
     rules: draft.rules ?? [],
     ignored,
   };
+}
+
+/**
+ * mihomo's routing-mark 6666 (0x1a0a) shares bit 0x200 with the default
+ * capture.mark 0x2d0, and overlapping marks loop (reference §6.4). When
+ * routing-mark is not written, use 6666 with capture.mark's bits cleared
+ * (6154 = 0x180a for the default mark); an explicit overlap is an error.
+ */
+export function defaultRoutingMark(captureMark: number): number {
+  const m = (DEFAULTS.routingMark & ~captureMark) >>> 0;
+  if (m !== 0) return m;
+  for (let bit = 1; bit !== 0 && bit <= 0x40000000; bit <<= 1) if ((bit & captureMark) === 0) return bit;
+  return 0;
 }

@@ -109,7 +109,7 @@ class TreeBuilder {
       const v = node.value;
       const value = v === null || v === undefined ? null : typeof v === 'bigint' ? Number(v) : (v as string | number | boolean);
       const text = typeof value === 'string' ? value : typeof node.source === 'string' ? node.source : String(value);
-      return { kind: 'scalar', value: typeof value === 'object' ? String(value) : value, text, pos };
+      return { kind: 'scalar', value: value !== null && typeof value === 'object' ? String(value) : value, text, pos };
     }
     if (isSeq(node)) {
       const items = node.items.map((it, i) => (it ? this.build(it as YamlNode, depth + 1, `${path}[${i}]`) : nullAt(pos)));

@@ -1,0 +1,115 @@
+// Cross-references, checked once every section is read: unique names, group
+// members, group cycles, rule targets, RULE-SET providers, provider download
+// proxies, bit-disjoint marks (reference §6.4) and controller exposure.
+import type { Diagnostics } from './diagnostics.js';
+import type { CaptureConfig, GroupConfig } from './types.js';
+import { isLoopbackHost, parseHostPort } from './address.js';
+import { BUILTIN_NAMES } from './defaults.js';
+import type { Refs } from './refs.js';
+import type { ParsedRule } from './rules-section.js';
+
+export interface CrossInput {
+  readonly refs: Refs;
+  readonly groups: readonly GroupConfig[];
+  readonly rules: readonly ParsedRule[];
+  readonly routingMark: number;
+  readonly capture: CaptureConfig;
+  readonly externalController: string;
+  readonly secret: string;
+  readonly mixedPort: number;
+  readonly tproxyPort: number;
+}
+
+const TOP = { line: 1, col: 1 };
+
+export function crossCheck(d: Diagnostics, x: CrossInput): void {
+  const names = checkNames(d, x.refs);
+  const known = (n: string) => names.has(n) || BUILTIN_NAMES.has(n);
+  const lower = new Map([...names, ...BUILTIN_NAMES].map((n) => [n.toLowerCase(), n]));
+  const near = (n: string) => {
+    const m = lower.get(n.toLowerCase());
+    return m !== undefined ? `did you mean "${m}"? (names are case-sensitive)` : undefined;
+  };
+  const hint = () => `one of ${[...names].slice(0, 12).join(', ')}${names.size > 12 ? ', …' : ''}${names.size ? ', ' : ''}DIRECT, REJECT, REJECT-DROP, PASS (names are case-sensitive)`;
+  for (const m of x.refs.members) {
+    if (!known(m.name)) d.error('SY_ERR_CONFIG_UNKNOWN_MEMBER', m.pos, m.path, { value: m.name, detail: near(m.name) ?? `in group "${m.owner}"`, expected: hint() });
+  }
+  for (const m of x.refs.providerProxies) {
+    if (!known(m.name)) d.error('SY_ERR_CONFIG_UNKNOWN_TARGET', m.pos, m.path, { value: m.name, detail: near(m.name) ?? `download proxy of provider "${m.owner}"`, expected: hint() });
+  }
+  checkCycles(d, x.groups, x.refs);
+  for (const r of x.rules) {
+    const { type, payload, target } = r.split;
+    // SUB-RULE targets name a sub-rule set (sub-rules: is not implemented; rules/ reports it).
+    if (type !== 'SUB-RULE' && !known(target)) {
+      d.error('SY_ERR_CONFIG_UNKNOWN_TARGET', r.pos, `rules[${r.index}]`, { value: target, detail: near(target) ?? `in "${r.split.type},${payload ? payload + ',' : ''}${target}"`, expected: hint() });
+    }
+    if (type === 'RULE-SET' && !x.refs.providerNames.has(payload)) {
+      const defined = [...x.refs.providerNames];
+      d.error('SY_ERR_CONFIG_UNKNOWN_PROVIDER', r.pos, `rules[${r.index}]`, {
+        value: payload,
+        expected: defined.length ? `one of ${defined.join(', ')}` : 'a provider defined under rule-providers:',
+      });
+    }
+  }
+  if (x.routingMark !== 0 && (x.routingMark & x.capture.mark) !== 0) {
+    d.error('SY_ERR_CONFIG_MARK_OVERLAP', x.refs.keyPos.get('routing-mark') ?? x.refs.keyPos.get('capture.mark') ?? TOP, 'routing-mark', {
+      value: `routing-mark 0x${x.routingMark.toString(16)} & capture.mark 0x${x.capture.mark.toString(16)} = 0x${(x.routingMark & x.capture.mark).toString(16)}`,
+      detail: 'the core\'s own sockets would be captured again (a loop)',
+      expected: 'marks with no bit in common ((routing-mark & capture.mark) == 0), e.g. leave routing-mark unset, or 0x1000 with capture.mark 0x2d0',
+    });
+  }
+  checkController(d, x);
+  if (x.mixedPort !== 0 && x.mixedPort === x.tproxyPort) {
+    d.error('SY_ERR_CONFIG_CONFLICT', x.refs.keyPos.get('tproxy-port') ?? x.refs.keyPos.get('mixed-port') ?? TOP, 'tproxy-port', { value: x.tproxyPort, detail: 'the same port as mixed-port', expected: 'different ports (or 0 to disable one)' });
+  }
+}
+
+function checkNames(d: Diagnostics, refs: Refs): Set<string> {
+  const names = new Set<string>();
+  for (const n of refs.names) {
+    if (BUILTIN_NAMES.has(n.name)) {
+      d.error('SY_ERR_CONFIG_RESERVED_NAME', n.pos, n.path, { value: n.name, expected: `a name other than ${[...BUILTIN_NAMES].join(', ')}` });
+    } else if (names.has(n.name)) {
+      const first = refs.names.find((o) => o.name === n.name)!;
+      d.error('SY_ERR_CONFIG_DUPLICATE_NAME', n.pos, n.path, { value: n.name, detail: `first defined at ${d.where(first.pos, first.path)}`, expected: 'a name unique across proxies and proxy-groups' });
+    }
+    names.add(n.name);
+  }
+  return names;
+}
+
+/** Depth-first search over group -> group members; each cycle is reported once, at the group that closes it. */
+function checkCycles(d: Diagnostics, groups: readonly GroupConfig[], refs: Refs): void {
+  const byName = new Map(groups.map((g) => [g.name, g]));
+  const state = new Map<string, 'active' | 'done'>();
+  const stack: string[] = [];
+  const visit = (g: GroupConfig): void => {
+    state.set(g.name, 'active');
+    stack.push(g.name);
+    for (const m of g.proxies) {
+      const next = byName.get(m);
+      if (!next) continue;
+      const s = state.get(m);
+      if (s === 'active') {
+        const cycle = [...stack.slice(stack.indexOf(m)), m];
+        const ref = refs.members.find((r) => r.owner === g.name && r.name === m);
+        d.error('SY_ERR_CONFIG_GROUP_CYCLE', ref?.pos ?? TOP, ref?.path ?? 'proxy-groups', { value: cycle.join(' -> '), expected: 'groups that do not contain themselves, directly or through other groups' });
+      } else if (s === undefined) visit(next);
+    }
+    stack.pop();
+    state.set(g.name, 'done');
+  };
+  for (const g of groups) if (!state.has(g.name)) visit(g);
+}
+
+function checkController(d: Diagnostics, x: CrossInput): void {
+  if (x.externalController === '') return;
+  const hp = parseHostPort(x.externalController);
+  if (!hp || isLoopbackHost(hp.host) || x.secret !== '') return;
+  d.error('SY_ERR_CONFIG_INSECURE_CONTROLLER', x.refs.keyPos.get('external-controller') ?? TOP, 'external-controller', {
+    value: x.externalController,
+    detail: 'anyone who can reach it could read connections and change the config',
+    expected: 'a secret: (Bearer token), or a loopback address such as 127.0.0.1:9090',
+  });
+}

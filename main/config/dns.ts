@@ -1,0 +1,72 @@
+// `dns:` — mihomo's keys and meaning; the listener defaults to
+// 127.0.0.1:1053 and fake-ip mode with 198.18.0.1/16.
+import { isIP } from 'node:net';
+import type { DnsConfig } from './types.js';
+import type { SectionContext } from './general.js';
+import { isCidr, isNameserver, parseHostPort } from './address.js';
+import { DEFAULT_DNS } from './defaults.js';
+import { IGNORED_DNS_KEYS, reportOtherKey } from './keys.js';
+import { forEachEntry, readBool, readEnum, readMap, readString, readStringList, readStringOrList } from './read.js';
+import type { LEntry, LNode } from './yaml-tree.js';
+
+const KEYS = ['enable', 'listen', 'ipv6', 'enhanced-mode', 'fake-ip-range', 'fake-ip-range6', 'fake-ip-filter', 'nameserver', 'default-nameserver', 'fallback', 'nameserver-policy', 'use-hosts'];
+const NS_EXPECTED = 'DNS servers like 1.1.1.1, udp://1.1.1.1:53, tcp://…, tls://…, https://…/dns-query or system';
+
+export function readDns(cx: SectionContext, e: LEntry): DnsConfig {
+  const { d } = cx;
+  const dns = { ...DEFAULT_DNS, fakeIpFilter: [] as string[], nameserver: [] as string[], defaultNameserver: [] as string[], fallback: [] as string[], nameserverPolicy: {} as Record<string, string[]>, where: d.where(e.value.pos, 'dns') };
+  const map = readMap(d, e.value, 'dns');
+  if (!map) return dns;
+  const servers = (n: LNode, path: string): string[] | undefined => {
+    const list = readStringList(d, n, path, `a list of ${NS_EXPECTED}`);
+    if (!list) return undefined;
+    const seq = n.kind === 'seq' ? n.items : [];
+    const bad = list.findIndex((s) => !isNameserver(s));
+    if (bad >= 0) {
+      d.error('SY_ERR_CONFIG_BAD_ADDRESS', (seq[bad] ?? n).pos, `${path}[${bad}]`, { value: list[bad], expected: NS_EXPECTED });
+      return undefined;
+    }
+    return list;
+  };
+  forEachEntry(
+    map,
+    {
+      enable: (x) => (dns.enable = readBool(d, x.value, 'dns.enable') ?? dns.enable),
+      ipv6: (x) => (dns.ipv6 = readBool(d, x.value, 'dns.ipv6') ?? dns.ipv6),
+      'use-hosts': (x) => (dns.useHosts = readBool(d, x.value, 'dns.use-hosts') ?? dns.useHosts),
+      listen: (x) => {
+        const s = readString(d, x.value, 'dns.listen');
+        if (s !== undefined && !parseHostPort(s)) d.error('SY_ERR_CONFIG_BAD_ADDRESS', x.value.pos, 'dns.listen', { value: s, expected: 'host:port such as 127.0.0.1:1053' });
+        else if (s !== undefined) dns.listen = s;
+      },
+      'enhanced-mode': (x) => (dns.enhancedMode = readEnum(d, x.value, 'dns.enhanced-mode', ['fake-ip', 'redir-host', 'normal'] as const, true) ?? dns.enhancedMode),
+      'fake-ip-range': (x) => {
+        const s = readString(d, x.value, 'dns.fake-ip-range');
+        if (s !== undefined && !(isCidr(s) && isIP(s.split('/')[0]!) === 4)) d.error('SY_ERR_CONFIG_BAD_ADDRESS', x.value.pos, 'dns.fake-ip-range', { value: s, expected: 'an IPv4 CIDR such as 198.18.0.1/16' });
+        else if (s !== undefined) dns.fakeIpRange = s;
+      },
+      'fake-ip-range6': (x) => {
+        const s = readString(d, x.value, 'dns.fake-ip-range6');
+        if (s !== undefined && s !== '' && !(isCidr(s) && isIP(s.split('/')[0]!) === 6)) d.error('SY_ERR_CONFIG_BAD_ADDRESS', x.value.pos, 'dns.fake-ip-range6', { value: s, expected: 'an IPv6 CIDR such as fdfe:dcba:9876::1/64, or ""' });
+        else if (s !== undefined) dns.fakeIpRange6 = s;
+      },
+      'fake-ip-filter': (x) => (dns.fakeIpFilter = readStringList(d, x.value, 'dns.fake-ip-filter', 'a list of domain patterns') ?? dns.fakeIpFilter),
+      nameserver: (x) => (dns.nameserver = servers(x.value, 'dns.nameserver') ?? dns.nameserver),
+      'default-nameserver': (x) => (dns.defaultNameserver = servers(x.value, 'dns.default-nameserver') ?? dns.defaultNameserver),
+      fallback: (x) => (dns.fallback = servers(x.value, 'dns.fallback') ?? dns.fallback),
+      'nameserver-policy': (x) => {
+        const m = readMap(d, x.value, 'dns.nameserver-policy', 'a mapping of domain pattern: server(s)');
+        for (const p of m?.entries ?? []) {
+          const path = `dns.nameserver-policy.${p.key}`;
+          const list = readStringOrList(d, p.value, path);
+          if (!list) continue;
+          const bad = list.find((s) => !isNameserver(s));
+          if (bad !== undefined) d.error('SY_ERR_CONFIG_BAD_ADDRESS', p.value.pos, path, { value: bad, expected: NS_EXPECTED });
+          else dns.nameserverPolicy[p.key] = list;
+        }
+      },
+    },
+    (x) => reportOtherKey(d, x, `dns.${x.key}`, [...KEYS, ...IGNORED_DNS_KEYS], (k) => IGNORED_DNS_KEYS.has(k), cx.ignored),
+  );
+  return dns;
+}

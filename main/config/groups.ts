@@ -1,0 +1,139 @@
+// `proxy-groups:` — select, url-test, fallback, load-balance. Members are
+// checked against every name in cross-check.ts (also for cycles). Provider
+// options (`use`, `include-all`, `filter`, …) are accepted and warned about:
+// they belong to a later issue.
+import type { GroupConfig, GroupType, ProxyConfig } from './types.js';
+import type { SectionContext } from './general.js';
+import { reportOtherKey } from './keys.js';
+import { readBool, readEnum, readInt, readMap, readNonEmptyString, readSeq, readString } from './read.js';
+import type { LEntry, LMap } from './yaml-tree.js';
+
+export const GROUP_TYPES: readonly GroupType[] = ['select', 'url-test', 'fallback', 'load-balance'];
+export const DEFAULT_TEST_URL = 'https://www.gstatic.com/generate_204';
+
+const OWN_KEYS = ['name', 'type', 'proxies', 'url', 'interval', 'timeout', 'tolerance', 'lazy', 'expected-status', 'hidden', 'icon'];
+
+/** Accepted, not implemented yet: warned once per group and key. */
+const LATER_KEYS: ReadonlySet<string> = new Set([
+  'use', 'include-all', 'include-all-proxies', 'include-all-providers', 'filter', 'exclude-filter', 'exclude-type',
+  'disable-udp', 'interface-name', 'routing-mark', 'strategy', 'max-failed-times', 'default-selected',
+]);
+
+/** Group types of mihomo that switchyard loads as unavailable outbounds (like unsupported proxies). */
+const UNSUPPORTED_GROUP_TYPES: ReadonlySet<string> = new Set(['relay']);
+
+/**
+ * Read the groups. A `relay` group (a proxy chain) cannot be relayed by
+ * switchyard: it is pushed to `unsupported` as a `supported: false` proxy so
+ * that rules and groups naming it still resolve.
+ */
+export function readGroups(cx: SectionContext, e: LEntry, unsupported: ProxyConfig[] = []): GroupConfig[] {
+  const { d } = cx;
+  const out: GroupConfig[] = [];
+  const seq = readSeq(d, e.value, 'proxy-groups', 'a list of groups (each a mapping with name, type, proxies)');
+  if (!seq) return out;
+  seq.items.forEach((item, i) => {
+    const path = `proxy-groups[${i}]`;
+    const map = readMap(d, item, path, 'a mapping with name, type, proxies');
+    if (!map) return;
+    const g = readGroup(cx, map, path, unsupported);
+    if (g) out.push(g);
+  });
+  return out;
+}
+
+function readGroup(cx: SectionContext, map: LMap, path: string, unsupported: ProxyConfig[]): GroupConfig | undefined {
+  const { d } = cx;
+  const get = (k: string) => map.entries.find((x) => x.key === k);
+  const nameE = get('name');
+  const typeE = get('type');
+  if (!nameE) d.error('SY_ERR_CONFIG_MISSING', map.pos, `${path}.name`, { expected: 'a unique group name' });
+  if (!typeE) d.error('SY_ERR_CONFIG_MISSING', map.pos, `${path}.type`, { expected: `one of ${GROUP_TYPES.join(', ')}` });
+  const name = nameE ? readNonEmptyString(d, nameE.value, `${path}.name`) : undefined;
+  if (name !== undefined) cx.refs.names.push({ name, kind: 'group', pos: nameE!.value.pos, path: `${path}.name` });
+  const rawType = typeE?.value.kind === 'scalar' && typeof typeE.value.value === 'string' ? typeE.value.value.toLowerCase() : '';
+  if (name !== undefined && UNSUPPORTED_GROUP_TYPES.has(rawType)) {
+    d.warn('SY_ERR_CONFIG_UNSUPPORTED_PROXY', typeE!.value.pos, `${path}.type`, {
+      value: rawType,
+      detail: `group "${name}" is kept as an unavailable outbound`,
+      expected: `one of ${GROUP_TYPES.join(', ')} to use it`,
+    });
+    const members = map.entries.find((x) => x.key === 'proxies')?.value;
+    if (members?.kind === 'seq') {
+      members.items.forEach((it, j) => {
+        if (it.kind === 'scalar' && typeof it.value === 'string') cx.refs.members.push({ owner: name, name: it.value, pos: it.pos, path: `${path}.proxies[${j}]` });
+      });
+    }
+    unsupported.push({ name, type: rawType, supported: false, server: '', port: 0, username: '', password: '', udp: false, tls: false, skipCertVerify: false, where: d.where(map.pos, path) });
+    return undefined;
+  }
+  const type = typeE ? readEnum(d, typeE.value, `${path}.type`, GROUP_TYPES, true) : undefined;
+  if (name === undefined || type === undefined) return undefined;
+
+  const tested = type !== 'select';
+  const g = {
+    name, type, proxies: [] as string[], url: tested ? DEFAULT_TEST_URL : '', interval: tested ? 300 : 0,
+    timeout: 5000, tolerance: 0, lazy: true, expectedStatus: '*', hidden: false, icon: '',
+    where: d.where(map.pos, path),
+  };
+  let usesProviders = false;
+  for (const x of map.entries) {
+    const sub = `${path}.${x.key}`;
+    switch (x.key) {
+      case 'name':
+      case 'type':
+        break;
+      case 'proxies': {
+        const seq = readSeq(d, x.value, sub, 'a list of proxy or group names');
+        seq?.items.forEach((it, j) => {
+          const m = readNonEmptyString(d, it, `${sub}[${j}]`, 'a proxy or group name');
+          if (m === undefined) return;
+          g.proxies.push(m);
+          cx.refs.members.push({ owner: name, name: m, pos: it.pos, path: `${sub}[${j}]` });
+        });
+        break;
+      }
+      case 'url': {
+        const s = readString(d, x.value, sub);
+        if (s !== undefined && !/^https?:\/\/[^\s/]+/i.test(s)) d.error('SY_ERR_CONFIG_BAD_ADDRESS', x.value.pos, sub, { value: s, expected: 'an http:// or https:// URL' });
+        else if (s !== undefined) g.url = s;
+        break;
+      }
+      case 'interval':
+        g.interval = readInt(d, x.value, sub, 0, 86400 * 7, 'seconds') ?? g.interval;
+        break;
+      case 'timeout':
+        g.timeout = readInt(d, x.value, sub, 1, 60000, 'milliseconds') ?? g.timeout;
+        break;
+      case 'tolerance':
+        g.tolerance = readInt(d, x.value, sub, 0, 60000, 'milliseconds') ?? g.tolerance;
+        break;
+      case 'lazy':
+        g.lazy = readBool(d, x.value, sub) ?? g.lazy;
+        break;
+      case 'expected-status': {
+        const s = readString(d, x.value, sub);
+        if (s !== undefined && !/^(\*|\d{3}(-\d{3})?(\/\d{3}(-\d{3})?)*)$/.test(s)) {
+          d.error('SY_ERR_CONFIG_TYPE', x.value.pos, sub, { value: s, expected: '"*" or status codes like 204 or 200/204/300-399' });
+        } else if (s !== undefined) g.expectedStatus = s;
+        break;
+      }
+      case 'hidden':
+        g.hidden = readBool(d, x.value, sub) ?? false;
+        break;
+      case 'icon':
+        g.icon = readString(d, x.value, sub) ?? '';
+        break;
+      default:
+        if (LATER_KEYS.has(x.key)) {
+          if (x.key === 'use' || x.key.startsWith('include-all')) usesProviders = true;
+          d.warn('SY_ERR_CONFIG_IGNORED_OPTION', x.keyPos, sub, { value: x.key, detail: `group "${name}" uses only its listed proxies for now` });
+        } else reportOtherKey(d, x, sub, [...OWN_KEYS, ...LATER_KEYS], () => false, cx.ignored);
+    }
+  }
+  if (g.proxies.length === 0 && !usesProviders) {
+    d.error('SY_ERR_CONFIG_MISSING', (get('proxies')?.value ?? map).pos, `${path}.proxies`, { value: name, expected: 'at least one member (a proxy, a group, DIRECT or REJECT)' });
+    return undefined;
+  }
+  return g;
+}

@@ -1,0 +1,139 @@
+// `rule-providers:` — type file/http/inline, behavior domain/ipcidr/classical,
+// format yaml/text/mrs. Paths resolve against the config home; an http
+// provider's cache file must stay inside it (mihomo's SAFE_PATHS rule), so a
+// downloaded list can never overwrite a file elsewhere.
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import type { ProviderBehavior, ProviderFormat, RuleProviderConfig } from './types.js';
+import type { SectionContext } from './general.js';
+import { reportOtherKey } from './keys.js';
+import { readEnum, readInt, readMap, readNonEmptyString, readStringList, readStringOrList } from './read.js';
+import type { LEntry, LMap } from './yaml-tree.js';
+
+const TYPES = ['file', 'http', 'inline'] as const;
+const BEHAVIORS: readonly ProviderBehavior[] = ['domain', 'ipcidr', 'classical'];
+const FORMATS: readonly ProviderFormat[] = ['yaml', 'text', 'mrs'];
+const KEYS = ['type', 'behavior', 'format', 'url', 'path', 'interval', 'proxy', 'size-limit', 'header', 'payload'];
+const EXT: Record<ProviderFormat, string> = { yaml: 'yaml', text: 'txt', mrs: 'mrs' };
+
+export function readProviders(cx: SectionContext, e: LEntry): Record<string, RuleProviderConfig> {
+  const out: Record<string, RuleProviderConfig> = Object.create(null) as Record<string, RuleProviderConfig>;
+  const map = readMap(cx.d, e.value, 'rule-providers', 'a mapping of provider name: settings');
+  if (!map) return out;
+  for (const x of map.entries) {
+    const path = `rule-providers.${x.key}`;
+    if (x.key.trim() === '') {
+      cx.d.error('SY_ERR_CONFIG_TYPE', x.keyPos, path, { value: x.key, expected: 'a non-empty provider name' });
+      continue;
+    }
+    cx.refs.providerNames.add(x.key);
+    const m = readMap(cx.d, x.value, path, 'a mapping with type, behavior and url/path/payload');
+    if (!m) continue;
+    const p = readProvider(cx, x.key, m, path);
+    if (p) out[x.key] = p;
+  }
+  return out;
+}
+
+function readProvider(cx: SectionContext, name: string, map: LMap, path: string): RuleProviderConfig | undefined {
+  const { d, home } = cx;
+  const get = (k: string) => map.entries.find((x) => x.key === k);
+  let ok = true;
+  const need = (k: string, expected: string) => {
+    if (!get(k)) {
+      d.error('SY_ERR_CONFIG_MISSING', map.pos, `${path}.${k}`, { value: name, expected });
+      ok = false;
+    }
+  };
+  need('type', `one of ${TYPES.join(', ')}`);
+  need('behavior', `one of ${BEHAVIORS.join(', ')}`);
+  const type = get('type') ? readEnum(d, get('type')!.value, `${path}.type`, TYPES, true) : undefined;
+  const behavior = get('behavior') ? readEnum(d, get('behavior')!.value, `${path}.behavior`, BEHAVIORS, true) : undefined;
+  const formatE = get('format');
+  const format = formatE ? readEnum(d, formatE.value, `${path}.format`, FORMATS, true) : 'yaml';
+  if (type === undefined || behavior === undefined || format === undefined) return undefined;
+  if (format === 'mrs' && behavior === 'classical') {
+    d.error('SY_ERR_CONFIG_CONFLICT', formatE!.value.pos, `${path}.format`, { value: 'mrs', detail: 'mrs files hold only domain or ipcidr sets', expected: 'format yaml or text for behavior classical' });
+    ok = false;
+  }
+  const p = {
+    name, type, behavior, format, url: '', path: '', interval: 0, proxy: '', sizeLimit: 0,
+    header: {} as Record<string, string[]>, payload: [] as string[], where: d.where(map.pos, path),
+  };
+  if (type === 'http') need('url', 'the http(s) URL of the list');
+  if (type === 'file') need('path', 'the path of the list file (relative to the config directory)');
+  if (type === 'inline') need('payload', 'a list of entries');
+  for (const x of map.entries) {
+    const sub = `${path}.${x.key}`;
+    switch (x.key) {
+      case 'type':
+      case 'behavior':
+      case 'format':
+        break;
+      case 'url': {
+        const s = readNonEmptyString(d, x.value, sub, 'an http:// or https:// URL');
+        if (s !== undefined && !/^https?:\/\/[^\s/]+/i.test(s)) {
+          d.error('SY_ERR_CONFIG_BAD_ADDRESS', x.value.pos, sub, { value: s, expected: 'an http:// or https:// URL' });
+          ok = false;
+        } else if (s !== undefined) p.url = s;
+        else ok = false;
+        break;
+      }
+      case 'path': {
+        const s = readNonEmptyString(d, x.value, sub, 'a file path');
+        if (s === undefined) ok = false;
+        else if (type !== 'inline') {
+          const abs = resolve(home, s);
+          if (type === 'http' && !insideDir(home, abs)) {
+            d.error('SY_ERR_CONFIG_PATH_TRAVERSAL', x.value.pos, sub, { value: s, detail: `resolves to ${abs}`, expected: `a path inside ${home}` });
+            ok = false;
+          } else p.path = abs;
+        }
+        break;
+      }
+      case 'interval':
+        p.interval = readInt(d, x.value, sub, 0, 2 ** 31 - 1, 'seconds') ?? 0;
+        break;
+      case 'proxy': {
+        const s = readNonEmptyString(d, x.value, sub, 'a proxy, group or DIRECT');
+        if (s !== undefined) {
+          p.proxy = s;
+          cx.refs.providerProxies.push({ owner: name, name: s, pos: x.value.pos, path: sub });
+        }
+        break;
+      }
+      case 'size-limit':
+        p.sizeLimit = readInt(d, x.value, sub, 0, Number.MAX_SAFE_INTEGER, 'bytes') ?? 0;
+        break;
+      case 'header': {
+        const hm = readMap(d, x.value, sub, 'a mapping of header name: [values]');
+        for (const h of hm?.entries ?? []) {
+          const v = readStringOrList(d, h.value, `${sub}.${h.key}`);
+          if (v) p.header[h.key] = v;
+        }
+        break;
+      }
+      case 'payload': {
+        const v = readStringList(d, x.value, sub, 'a list of entries');
+        if (v) p.payload = v;
+        else ok = false;
+        break;
+      }
+      default:
+        reportOtherKey(d, x, sub, KEYS, (k) => k === 'etag-support', cx.ignored);
+    }
+  }
+  if (type === 'http' && p.path === '' && !get('path')) p.path = resolve(home, 'ruleset', `${safeFileName(name)}.${EXT[format]}`);
+  return ok ? p : undefined;
+}
+
+function insideDir(dir: string, abs: string): boolean {
+  const rel = relative(dir, abs);
+  return rel !== '' && !rel.startsWith('..' + sep) && rel !== '..' && !isAbsolute(rel);
+}
+
+/** Provider names become file names: keep them to one safe path segment. */
+function safeFileName(name: string): string {
+  const s = name.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_');
+  return s === '' ? '_' : s;
+}
+

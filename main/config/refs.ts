@@ -1,0 +1,32 @@
+// Names and references collected while sections are read, with where they
+// were written, so cross-check.ts can report each broken reference located.
+import type { Pos } from './yaml-tree.js';
+
+export interface NameRef {
+  readonly name: string;
+  readonly kind: 'proxy' | 'group';
+  readonly pos: Pos;
+  readonly path: string;
+}
+
+export interface MemberRef {
+  /** The group (or provider) that refers. */
+  readonly owner: string;
+  readonly name: string;
+  readonly pos: Pos;
+  readonly path: string;
+}
+
+export interface Refs {
+  readonly names: NameRef[];
+  readonly members: MemberRef[];
+  readonly providerProxies: MemberRef[];
+  /** Every provider name written, also those with errors (so RULE-SET does not cascade). */
+  readonly providerNames: Set<string>;
+  /** Where single keys were written, by key path (`routing-mark`, `capture.mark`, …). */
+  readonly keyPos: Map<string, Pos>;
+}
+
+export function newRefs(): Refs {
+  return { names: [], members: [], providerProxies: [], providerNames: new Set(), keyPos: new Map() };
+}
