@@ -1,0 +1,58 @@
+// Rule sets: providers with entries, last update, last error, update now.
+import { ErrorBox } from '../components/error-box.js';
+import { useAction, useResource } from '../hooks/use-resource.js';
+import { useI18n } from '../i18n/context.js';
+
+export function RuleSetsPage() {
+  const i = useI18n();
+  const { t } = i;
+  const providers = useResource((c) => c.ruleProviders(), [], 10000);
+  const action = useAction();
+  const list = Object.values(providers.data?.providers ?? {});
+  return (
+    <section class="page" aria-labelledby="h-sets">
+      <h1 id="h-sets">{t('nav.ruleSets')}</h1>
+      <ErrorBox error={action.error ?? providers.error} onDismiss={action.clear} />
+      {list.length === 0 ? (
+        <p class="muted">{providers.loading ? t('common.loading') : t('sets.none')}</p>
+      ) : (
+        <div class="cards">
+          {list.map((p) => (
+            <article class="card" data-testid="rule-set" aria-labelledby={`set-${p.name}`}>
+              <header class="row">
+                <h2 id={`set-${p.name}`}>{p.name}</h2>
+                <span class="badge">{t(`sets.vehicle.${p.vehicleType}`)}</span>
+                <span class="badge">{p.behavior}</span>
+              </header>
+              <dl class="kv">
+                <dt>{t('sets.entries')}</dt>
+                <dd data-testid="rule-set-count">{i.num(p.ruleCount)}</dd>
+                <dt>{t('sets.updated')}</dt>
+                <dd>{p.updatedAt ? i.relative(p.updatedAt) : t('common.never')}</dd>
+                {p.url && (
+                  <>
+                    <dt>{t('sets.url')}</dt>
+                    <dd class="ellipsis" title={p.url}>{p.url}</dd>
+                  </>
+                )}
+                {p.interval !== undefined && p.interval > 0 && (
+                  <>
+                    <dt>{t('sets.interval')}</dt>
+                    <dd>{i.duration(p.interval * 1000)}</dd>
+                  </>
+                )}
+                <dt>{t('sets.lastError')}</dt>
+                <dd class={p.lastError ? 'bad' : 'muted'}>{p.lastError || t('common.none')}</dd>
+              </dl>
+              {p.vehicleType !== 'Inline' && (
+                <button type="button" disabled={action.busy} onClick={() => void action.run((c) => c.updateRuleProvider(p.name)).then(() => providers.reload())}>
+                  {t('sets.updateNow')}
+                </button>
+              )}
+            </article>
+          ))}
+        </div>
+      )}
+    </section>
+  );
+}

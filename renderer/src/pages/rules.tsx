@@ -1,0 +1,119 @@
+// Rules: the ordered list with hit counts, enable/disable (PATCH /rules/disable),
+// and "where would this go?" (GET /match, the engine `switchyard match` uses).
+import { useMemo, useState } from 'preact/hooks';
+import type { ApiMatchResult } from '../../../main/controller/api-types.js';
+import { ErrorBox } from '../components/error-box.js';
+import { Switch } from '../components/controls.js';
+import { VirtualList } from '../components/virtual-list.js';
+import { useAction, useResource } from '../hooks/use-resource.js';
+import { useI18n } from '../i18n/context.js';
+
+export function RulesPage() {
+  const i = useI18n();
+  const { t } = i;
+  const rules = useResource((c) => c.rules(), [], 5000);
+  const action = useAction();
+  const [query, setQuery] = useState('');
+  const list = useMemo(() => {
+    const q = query.toLowerCase();
+    const all = rules.data?.rules ?? [];
+    return q ? all.filter((r) => `${r.type},${r.payload},${r.proxy}`.toLowerCase().includes(q)) : all;
+  }, [rules.data, query]);
+
+  return (
+    <section class="page" aria-labelledby="h-rules">
+      <h1 id="h-rules">{t('nav.rules')}</h1>
+      <MatchBox />
+      <div class="toolbar">
+        <input type="search" class="grow" placeholder={t('rules.search')} aria-label={t('rules.search')} value={query} onInput={(e) => setQuery((e.currentTarget as HTMLInputElement).value)} />
+        <span class="muted small">{t('rules.count', { n: i.num(rules.data?.rules.length ?? 0) })}</span>
+      </div>
+      <p class="muted small">{t('rules.editHint')}</p>
+      <ErrorBox error={action.error ?? rules.error} onDismiss={action.clear} />
+      <div class="table rules-table" role="table" aria-label={t('nav.rules')}>
+        <div class="thead vrow-static" role="row">
+          <div role="columnheader" class="r-idx">#</div>
+          <div role="columnheader" class="r-type">{t('rules.type')}</div>
+          <div role="columnheader" class="r-payload">{t('rules.payload')}</div>
+          <div role="columnheader" class="r-target">{t('rules.target')}</div>
+          <div role="columnheader" class="r-hits">{t('rules.hits')}</div>
+          <div role="columnheader" class="r-on">{t('rules.enabled')}</div>
+        </div>
+        {list.length === 0 ? (
+          <p class="muted empty">{rules.loading ? t('common.loading') : t('rules.none')}</p>
+        ) : (
+          <VirtualList
+            items={list}
+            rowHeight={36}
+            height="calc(100vh - 360px)"
+            label={t('nav.rules')}
+            testId="rule-rows"
+            render={(r) => (
+              <>
+                <div role="cell" class="r-idx muted">{r.index}</div>
+                <div role="cell" class="r-type">{r.type}</div>
+                <div role="cell" class="r-payload" title={r.payload}>{r.payload}</div>
+                <div role="cell" class="r-target">{r.proxy}</div>
+                <div role="cell" class="r-hits" title={r.extra.hitAt ? t('rules.lastHit', { when: i.relative(r.extra.hitAt) }) : ''}>
+                  {i.num(r.extra.hitCount)}
+                </div>
+                <div role="cell" class="r-on">
+                  <Switch
+                    label={r.extra.disabled ? t('rules.off') : t('rules.on')}
+                    checked={!r.extra.disabled}
+                    onChange={(on) =>
+                      void action.run((c) => c.setRulesDisabled({ [r.index]: !on })).then(() => rules.reload())
+                    }
+                  />
+                </div>
+              </>
+            )}
+          />
+        )}
+      </div>
+    </section>
+  );
+}
+
+function MatchBox() {
+  const { t } = useI18n();
+  const action = useAction();
+  const [host, setHost] = useState('');
+  const [port, setPort] = useState('443');
+  const [network, setNetwork] = useState<'tcp' | 'udp'>('tcp');
+  const [result, setResult] = useState<ApiMatchResult | null>(null);
+  const isIp = /^[\d.]+$|:/.test(host.trim());
+  return (
+    <form
+      class="card match"
+      aria-labelledby="h-match"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const h = host.trim();
+        void action.run((c) => c.match(isIp ? { ip: h, port, network } : { host: h, port, network })).then((r) => setResult(r ?? null));
+      }}
+    >
+      <h2 id="h-match">{t('rules.matchTitle')}</h2>
+      <div class="toolbar">
+        <input class="grow" required placeholder={t('rules.matchHost')} aria-label={t('rules.matchHost')} value={host} onInput={(e) => setHost((e.currentTarget as HTMLInputElement).value)} data-testid="match-host" />
+        <input class="narrow" inputMode="numeric" aria-label={t('rules.matchPort')} value={port} onInput={(e) => setPort((e.currentTarget as HTMLInputElement).value)} />
+        <select aria-label={t('conn.network')} value={network} onChange={(e) => setNetwork((e.currentTarget as HTMLSelectElement).value as 'tcp' | 'udp')}>
+          <option value="tcp">TCP</option>
+          <option value="udp">UDP</option>
+        </select>
+        <button type="submit" class="primary" disabled={action.busy}>
+          {t('rules.matchGo')}
+        </button>
+      </div>
+      <ErrorBox error={action.error} />
+      {result && (
+        <p data-testid="match-result" aria-live="polite">
+          {result.rule
+            ? t('rules.matchResult', { target: result.target, rule: result.payload ? `${result.rule},${result.payload}` : result.rule, index: result.index })
+            : t('rules.matchNone', { target: result.target })}
+          {result.chain.length > 0 && <span class="muted"> · {result.chain.join(' → ')}</span>}
+        </p>
+      )}
+    </form>
+  );
+}
