@@ -1,0 +1,146 @@
+// One DNS exchange with one upstream over UDP or TCP, on sockets from an
+// injected factory (the engine's sets SO_MARK so the core's own queries are
+// never captured again). A UDP answer is accepted only from the server's
+// address and port, with our random id and our question (anti-spoofing);
+// anything else is ignored while we keep waiting. A truncated UDP answer is
+// retried over TCP. Every exchange is bounded by a timeout and an AbortSignal
+// and always releases its socket.
+import dgram from 'node:dgram';
+import net from 'node:net';
+import { randomInt } from 'node:crypto';
+import dnsPacket from 'dns-packet';
+import { SyError } from '../core/errors.js';
+import { normalizeIp } from '../core/address.js';
+import type { Nameserver } from './nameserver.js';
+
+export interface DnsSocketFactory {
+  udp(family: 4 | 6): dgram.Socket;
+  tcp(family: 4 | 6): net.Socket;
+}
+
+/** Plain sockets (tests, and when no routing mark is configured). */
+export const DEFAULT_SOCKET_FACTORY: DnsSocketFactory = {
+  udp: (family) => dgram.createSocket(family === 4 ? 'udp4' : 'udp6'),
+  tcp: () => new net.Socket(),
+};
+
+export interface Question {
+  readonly name: string; // normalised, no trailing dot
+  readonly type: dnsPacket.RecordType;
+}
+
+/** EDNS(0) payload size we advertise upstream (the DNS flag day 2020 value). */
+const EDNS_SIZE = 1232;
+
+export function buildQuery(q: Question, id: number): Buffer {
+  return dnsPacket.encode({
+    type: 'query',
+    id,
+    flags: dnsPacket.RECURSION_DESIRED,
+    questions: [{ type: q.type, name: q.name, class: 'IN' }],
+    additionals: [{ type: 'OPT', name: '.', udpPayloadSize: EDNS_SIZE, extendedRcode: 0, ednsVersion: 0, flags: 0, flag_do: false, options: [] }],
+  });
+}
+
+function matches(p: dnsPacket.DecodedPacket, id: number, q: Question): boolean {
+  const pq = p.questions?.[0];
+  return p.type === 'response' && p.id === id && !!pq && pq.type === q.type && pq.name.toLowerCase().replace(/\.$/, '') === q.name;
+}
+
+/** Asks `ns`; resolves with the decoded response, rejects with a SyError. */
+export async function exchange(ns: Nameserver, q: Question, sockets: DnsSocketFactory, timeoutMs: number, signal?: AbortSignal): Promise<dnsPacket.DecodedPacket> {
+  if (ns.proto === 'udp') {
+    const res = await exchangeUdp(ns, q, sockets, timeoutMs, signal);
+    if (!res.flag_tc) return res;
+  }
+  return exchangeTcp(ns, q, sockets, timeoutMs, signal);
+}
+
+function guard<T>(ns: Nameserver, q: Question, timeoutMs: number, signal: AbortSignal | undefined, run: (done: (err: Error | null, v?: T) => void) => () => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let finished = false;
+    let cleanup: () => void = () => {};
+    const done = (err: Error | null, v?: T) => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      try { cleanup(); } catch { /* already closed */ }
+      if (err) reject(err);
+      else resolve(v as T);
+    };
+    const where = `${ns.raw} ${q.name} ${q.type}`;
+    const timer = setTimeout(() => done(new SyError('SY_ERR_DNS_TIMEOUT', { where, detail: `no answer within ${timeoutMs} ms` })), timeoutMs);
+    const onAbort = () => done(new SyError('SY_ERR_DNS_TIMEOUT', { where, detail: 'aborted' }));
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener('abort', onAbort);
+    try {
+      cleanup = run(done);
+    } catch (e) {
+      done(new SyError('SY_ERR_DNS_RESOLVE', { where, cause: e }));
+    }
+  });
+}
+
+function exchangeUdp(ns: Nameserver, q: Question, sockets: DnsSocketFactory, timeoutMs: number, signal?: AbortSignal): Promise<dnsPacket.DecodedPacket> {
+  const id = randomInt(0, 65536);
+  const query = buildQuery(q, id);
+  return guard(ns, q, timeoutMs, signal, (done) => {
+    const sock = sockets.udp(ns.family);
+    sock.on('error', (e) => done(new SyError('SY_ERR_DNS_RESOLVE', { where: `${ns.raw} ${q.name} ${q.type}`, cause: e })));
+    sock.on('message', (msg, rinfo) => {
+      if (normalizeIp(rinfo.address) !== ns.host || rinfo.port !== ns.port) return;
+      let p: dnsPacket.DecodedPacket;
+      try {
+        p = dnsPacket.decode(msg);
+      } catch {
+        return; // garbage: keep waiting for the real answer
+      }
+      if (matches(p, id, q)) done(null, p);
+    });
+    const send = () => sock.send(query, ns.port, ns.host, (e) => e && done(new SyError('SY_ERR_DNS_RESOLVE', { where: ns.raw, cause: e })));
+    send();
+    // One retransmission half-way, for a lost datagram.
+    const again = setTimeout(send, Math.floor(timeoutMs / 2));
+    return () => {
+      clearTimeout(again);
+      sock.close();
+    };
+  });
+}
+
+function exchangeTcp(ns: Nameserver, q: Question, sockets: DnsSocketFactory, timeoutMs: number, signal?: AbortSignal): Promise<dnsPacket.DecodedPacket> {
+  const id = randomInt(0, 65536);
+  const query = buildQuery(q, id);
+  return guard(ns, q, timeoutMs, signal, (done) => {
+    const sock = sockets.tcp(ns.family);
+    let acc: Buffer = Buffer.alloc(0);
+    const where = `${ns.raw} (tcp) ${q.name} ${q.type}`;
+    sock.on('error', (e) => done(new SyError('SY_ERR_DNS_RESOLVE', { where, cause: e })));
+    sock.on('close', () => done(new SyError('SY_ERR_DNS_UPSTREAM', { where, detail: 'connection closed before an answer' })));
+    sock.on('data', (d: Buffer) => {
+      acc = acc.length ? Buffer.concat([acc, d]) : d;
+      while (acc.length >= 2 && acc.length >= 2 + acc.readUInt16BE(0)) {
+        const msg = acc.subarray(2, 2 + acc.readUInt16BE(0));
+        acc = acc.subarray(2 + msg.length);
+        try {
+          const p = dnsPacket.decode(msg);
+          if (matches(p, id, q)) return done(null, p);
+        } catch {
+          return done(new SyError('SY_ERR_DNS_UPSTREAM', { where, detail: 'malformed answer' }));
+        }
+      }
+    });
+    sock.connect(ns.port, ns.host, () => {
+      const len = Buffer.alloc(2);
+      len.writeUInt16BE(query.length);
+      sock.write(Buffer.concat([len, query]));
+    });
+    return () => sock.destroy();
+  });
+}
+
+/** The response code name (NOERROR, NXDOMAIN, SERVFAIL, ...) of a decoded packet. */
+export function rcodeOf(p: dnsPacket.DecodedPacket): string {
+  return (p as unknown as { rcode?: string }).rcode ?? 'SERVFAIL';
+}
