@@ -6,7 +6,7 @@ import type { SectionContext } from './general.js';
 import { isCidr, isNameserver, parseHostPort } from './address.js';
 import { DEFAULT_DNS } from './defaults.js';
 import { IGNORED_DNS_KEYS, reportOtherKey } from './keys.js';
-import { forEachEntry, readBool, readEnum, readMap, readString, readStringList, readStringOrList } from './read.js';
+import { forEachEntry, readBool, readEnum, readMap, readString, readStringList, readStringOrList, setOwn } from './read.js';
 import type { LEntry, LNode } from './yaml-tree.js';
 
 const KEYS = ['enable', 'listen', 'ipv6', 'enhanced-mode', 'fake-ip-range', 'fake-ip-range6', 'fake-ip-filter', 'nameserver', 'default-nameserver', 'fallback', 'nameserver-policy', 'use-hosts'];
@@ -62,7 +62,7 @@ export function readDns(cx: SectionContext, e: LEntry): DnsConfig {
           if (!list) continue;
           const bad = list.find((s) => !isNameserver(s));
           if (bad !== undefined) d.error('SY_ERR_CONFIG_BAD_ADDRESS', p.value.pos, path, { value: bad, expected: NS_EXPECTED });
-          else dns.nameserverPolicy[p.key] = list;
+          else setOwn(dns.nameserverPolicy, p.key, list);
         }
       },
     },

@@ -9,7 +9,7 @@ import type { Diagnostics } from './diagnostics.js';
 import { isHostname, parseHostPort } from './address.js';
 import { DEFAULTS } from './defaults.js';
 import { IGNORED_SNIFFER_KEYS, reportOtherKey } from './keys.js';
-import { forEachEntry, readBool, readEnum, readInt, readMap, readPort, readString, readStringList, readStringOrList } from './read.js';
+import { forEachEntry, readBool, readEnum, readInt, readMap, readPort, readString, readStringList, readStringOrList, setOwn } from './read.js';
 import type { LEntry } from './yaml-tree.js';
 import type { Refs } from './refs.js';
 
@@ -110,7 +110,7 @@ function readHosts(cx: SectionContext, e: LEntry): void {
   const { d } = cx;
   const map = readMap(d, e.value, e.key, 'a mapping of domain: address(es)');
   if (!map) return;
-  const hosts: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
+  const hosts: Record<string, string[]> = {};
   for (const x of map.entries) {
     const path = `hosts.${x.key}`;
     const domain = x.key.trim().toLowerCase();
@@ -125,7 +125,7 @@ function readHosts(cx: SectionContext, e: LEntry): void {
       d.error('SY_ERR_CONFIG_BAD_ADDRESS', x.value.pos, path, { value: bad, expected: 'IP addresses (or one domain name to alias)' });
       continue;
     }
-    hosts[domain] = values;
+    setOwn(hosts, domain, values);
   }
   cx.draft.hosts = hosts;
 }

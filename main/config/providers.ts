@@ -6,7 +6,7 @@ import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { ProviderBehavior, ProviderFormat, RuleProviderConfig } from './types.js';
 import type { SectionContext } from './general.js';
 import { reportOtherKey } from './keys.js';
-import { readEnum, readInt, readMap, readNonEmptyString, readStringList, readStringOrList } from './read.js';
+import { readEnum, readInt, readMap, readNonEmptyString, readStringList, readStringOrList, setOwn } from './read.js';
 import type { LEntry, LMap } from './yaml-tree.js';
 
 const TYPES = ['file', 'http', 'inline'] as const;
@@ -16,7 +16,7 @@ const KEYS = ['type', 'behavior', 'format', 'url', 'path', 'interval', 'proxy', 
 const EXT: Record<ProviderFormat, string> = { yaml: 'yaml', text: 'txt', mrs: 'mrs' };
 
 export function readProviders(cx: SectionContext, e: LEntry): Record<string, RuleProviderConfig> {
-  const out: Record<string, RuleProviderConfig> = Object.create(null) as Record<string, RuleProviderConfig>;
+  const out: Record<string, RuleProviderConfig> = {};
   const map = readMap(cx.d, e.value, 'rule-providers', 'a mapping of provider name: settings');
   if (!map) return out;
   for (const x of map.entries) {
@@ -29,7 +29,7 @@ export function readProviders(cx: SectionContext, e: LEntry): Record<string, Rul
     const m = readMap(cx.d, x.value, path, 'a mapping with type, behavior and url/path/payload');
     if (!m) continue;
     const p = readProvider(cx, x.key, m, path);
-    if (p) out[x.key] = p;
+    if (p) setOwn(out, x.key, p);
   }
   return out;
 }
@@ -108,7 +108,7 @@ function readProvider(cx: SectionContext, name: string, map: LMap, path: string)
         const hm = readMap(d, x.value, sub, 'a mapping of header name: [values]');
         for (const h of hm?.entries ?? []) {
           const v = readStringOrList(d, h.value, `${sub}.${h.key}`);
-          if (v) p.header[h.key] = v;
+          if (v) setOwn(p.header, h.key, v);
         }
         break;
       }

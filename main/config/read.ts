@@ -114,3 +114,11 @@ export function forEachEntry(
     else unknown(e);
   }
 }
+
+/**
+ * Set an own property, also for keys like `__proto__` that plain assignment
+ * would turn into a prototype change (user-written map keys reach here).
+ */
+export function setOwn<T>(obj: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+}

@@ -1,6 +1,6 @@
 // `rules:` — each entry a string, split with the Clash grammar; targets and
 // RULE-SET names are checked later in cross-check.ts, once every name is known.
-import { isSyError } from '../core/errors.js';
+import { SyError, isSyError } from '../core/errors.js';
 import type { Diagnostics } from './diagnostics.js';
 import { readSeq, shown } from './read.js';
 import { splitRuleLine, type SplitRule } from './rule-line.js';
@@ -20,6 +20,8 @@ export function readRules(d: Diagnostics, e: LEntry): { lines: RuleLine[]; parse
   const parsed: ParsedRule[] = [];
   const seq = readSeq(d, e.value, 'rules', 'a list of rule lines such as "DOMAIN-SUFFIX,example.com,DIRECT"');
   if (!seq) return { lines, parsed };
+  // In a flow list (`rules: [a, b]`) YAML splits unquoted rules at their commas.
+  const flow = seq.items.some((it, i) => i > 0 && it.pos.line === seq.items[i - 1]!.pos.line);
   seq.items.forEach((item, i) => {
     const path = `rules[${i}]`;
     const where = d.where(item.pos, path);
@@ -35,8 +37,9 @@ export function readRules(d: Diagnostics, e: LEntry): { lines: RuleLine[]; parse
       lines.push({ raw: item.value, where });
       parsed.push({ index: i, split, where, pos: item.pos });
     } catch (err) {
-      if (isSyError(err)) d.add(err);
-      else throw err;
+      if (!isSyError(err)) throw err;
+      const hint = 'in a flow list [a, b] every comma separates items: quote each rule ("DOMAIN,a.com,DIRECT") or use a block list';
+      d.add(flow ? new SyError(err.code, { ...err.context, detail: `${err.context.detail ?? ''}; ${hint}` }) : err);
     }
   });
   return { lines, parsed };
