@@ -3,13 +3,8 @@ import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { useI18n } from '../i18n/context.js';
+import type { TrafficSeries } from '../utils/traffic.js';
 
-export interface TrafficSeries {
-  /** unix seconds */
-  t: number[];
-  up: number[];
-  down: number[];
-}
 
 export function TrafficChart({ series }: { series: TrafficSeries }) {
   const { t, speed } = useI18n();

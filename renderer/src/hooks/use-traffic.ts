@@ -2,23 +2,7 @@
 import { useState } from 'preact/hooks';
 import type { ApiTraffic } from '../../../main/controller/api-types.js';
 import { useStream } from './use-stream.js';
-import type { TrafficSeries } from '../components/traffic-chart.js';
-
-export const TRAFFIC_WINDOW_S = 300;
-
-/** Appends frames to a series, keeping the last `window` samples (new arrays: uPlot and Preact see a change). */
-export function appendTraffic(s: TrafficSeries, frames: readonly ApiTraffic[], nowS: number, window = TRAFFIC_WINDOW_S): TrafficSeries {
-  const t = s.t.slice();
-  const up = s.up.slice();
-  const down = s.down.slice();
-  frames.forEach((f, i) => {
-    t.push(nowS - (frames.length - 1 - i));
-    up.push(f.up);
-    down.push(f.down);
-  });
-  const drop = Math.max(0, t.length - window);
-  return { t: t.slice(drop), up: up.slice(drop), down: down.slice(drop) };
-}
+import { appendTraffic, type TrafficSeries } from '../utils/traffic.js';
 
 export function useTraffic() {
   const [series, setSeries] = useState<TrafficSeries>({ t: [], up: [], down: [] });

@@ -30,14 +30,15 @@ export function formatNumber(n: number, locale: string): string {
 export function formatBytes(n: number, locale: string): string {
   if (!Number.isFinite(n)) return '—';
   const { value, unit } = scale(n);
-  return nf(locale, { style: 'unit', unit, unitDisplay: 'short', maximumFractionDigits: unit === 'byte' ? 0 : value < 10 ? 2 : 1 }).format(value);
+  // 'narrow' for plain bytes: en's short form spells out "byte".
+  return nf(locale, { style: 'unit', unit, unitDisplay: unit === 'byte' ? 'narrow' : 'short', maximumFractionDigits: unit === 'byte' ? 0 : value < 10 ? 2 : 1 }).format(value);
 }
 
 /** Bytes per second → `1.2 MB/s`. */
 export function formatSpeed(bytesPerSecond: number, locale: string): string {
   if (!Number.isFinite(bytesPerSecond)) return '—';
   const { value, unit } = scale(bytesPerSecond);
-  return nf(locale, { style: 'unit', unit: `${unit}-per-second`, unitDisplay: 'short', maximumFractionDigits: unit === 'byte' ? 0 : 1 }).format(value);
+  return nf(locale, { style: 'unit', unit: `${unit}-per-second`, unitDisplay: unit === 'byte' ? 'narrow' : 'short', maximumFractionDigits: unit === 'byte' ? 0 : 1 }).format(value);
 }
 
 /** Milliseconds → `1 hr 2 min` / `3 min 4 sec` / `5 sec` (two largest units, Intl unit names). */
