@@ -1,0 +1,51 @@
+// Test DNS clients over real sockets.
+import dgram from 'node:dgram';
+import net from 'node:net';
+import dnsPacket from 'dns-packet';
+
+export function queryPacket(name: string, type: dnsPacket.RecordType, id = 4242, edns = false): Buffer {
+  return dnsPacket.encode({
+    type: 'query', id, flags: dnsPacket.RECURSION_DESIRED, questions: [{ name, type, class: 'IN' }],
+    additionals: edns ? [{ type: 'OPT', name: '.', udpPayloadSize: 4096, extendedRcode: 0, ednsVersion: 0, flags: 0, flag_do: false, options: [] }] : [],
+  });
+}
+
+/** Sends raw bytes over UDP; resolves with the decoded reply or null when none came within `ms`. */
+export function udpRaw(port: number, msg: Buffer, ms = 1000): Promise<dnsPacket.DecodedPacket | null> {
+  return new Promise((resolve, reject) => {
+    const s = dgram.createSocket('udp4');
+    const t = setTimeout(() => { s.close(); resolve(null); }, ms);
+    s.on('message', (m) => {
+      clearTimeout(t);
+      s.close();
+      try { resolve(dnsPacket.decode(m)); } catch (e) { reject(e); }
+    });
+    s.send(msg, port, '127.0.0.1');
+  });
+}
+
+export async function udpQuery(port: number, name: string, type: dnsPacket.RecordType, edns = false): Promise<dnsPacket.DecodedPacket> {
+  const r = await udpRaw(port, queryPacket(name, type, 4242, edns));
+  if (!r) throw new Error(`no UDP answer for ${name} ${type}`);
+  return r;
+}
+
+/** Sends several queries on one TCP connection at once; resolves with the replies in arrival order. */
+export function tcpQueries(port: number, msgs: Buffer[], ms = 2000): Promise<dnsPacket.DecodedPacket[]> {
+  return new Promise((resolve, reject) => {
+    const out: dnsPacket.DecodedPacket[] = [];
+    const s = net.connect(port, '127.0.0.1');
+    const t = setTimeout(() => { s.destroy(); reject(new Error(`only ${out.length}/${msgs.length} TCP answers`)); }, ms);
+    let acc = Buffer.alloc(0);
+    s.on('data', (d: Buffer) => {
+      acc = Buffer.concat([acc, d]);
+      while (acc.length >= 2 && acc.length >= 2 + acc.readUInt16BE(0)) {
+        out.push(dnsPacket.decode(acc.subarray(2, 2 + acc.readUInt16BE(0))));
+        acc = acc.subarray(2 + acc.readUInt16BE(0));
+      }
+      if (out.length === msgs.length) { clearTimeout(t); s.end(); resolve(out); }
+    });
+    s.on('error', reject);
+    s.write(Buffer.concat(msgs.flatMap((m) => { const l = Buffer.alloc(2); l.writeUInt16BE(m.length); return [l, m]; })));
+  });
+}
