@@ -98,7 +98,7 @@ export async function removeCapture(deps: CaptureDeps, hint?: CaptureHint): Prom
         // Delete every copy (earlier runs may have added it more than once); bounded.
         for (let k = 0; k < 32 && (await deps.run('ip', args)).code === 0; k++) removed = true;
       } else {
-        const before = await deps.run('ip', [args[0]!, 'route', 'show', 'table', args[3]!]);
+        const before = await deps.run('ip', [args[0]!, 'route', 'show', 'table', args[4]!]);
         if (before.code !== 0 || before.stdout.trim() === '') continue;
         const r = await deps.run('ip', args);
         if (r.code === 0) removed = true;

@@ -73,6 +73,7 @@ export function run(cmd: string, args: readonly string[], opts: { input?: string
       clearTimeout(timer);
       resolve({ stdout, stderr, code: code ?? (signal ? 128 : 1) });
     });
+    child.stdin!.on('error', () => {}); // EPIPE when the command exits without reading stdin
     child.stdin!.end(opts.input ?? '');
   });
 }
