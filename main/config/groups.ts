@@ -7,6 +7,7 @@ import type { SectionContext } from './general.js';
 import { reportOtherKey } from './keys.js';
 import { readBool, readEnum, readInt, readMap, readNonEmptyString, readSeq, readString } from './read.js';
 import type { LEntry, LMap } from './yaml-tree.js';
+import type { OnceNote } from './refs.js';
 
 export const GROUP_TYPES: readonly GroupType[] = ['select', 'url-test', 'fallback', 'load-balance'];
 export const DEFAULT_TEST_URL = 'https://www.gstatic.com/generate_204';
@@ -32,17 +33,25 @@ export function readGroups(cx: SectionContext, e: LEntry, unsupported: ProxyConf
   const out: GroupConfig[] = [];
   const seq = readSeq(d, e.value, 'proxy-groups', 'a list of groups (each a mapping with name, type, proxies)');
   if (!seq) return out;
+  const later = new Map<string, OnceNote>();
   seq.items.forEach((item, i) => {
     const path = `proxy-groups[${i}]`;
     const map = readMap(d, item, path, 'a mapping with name, type, proxies');
     if (!map) return;
-    const g = readGroup(cx, map, path, unsupported);
+    const g = readGroup(cx, map, path, unsupported, later);
     if (g) out.push(g);
   });
+  // One warning per option, at its first use, naming every group that uses it.
+  for (const [key, n] of later) {
+    d.warn('SY_ERR_CONFIG_IGNORED_OPTION', n.pos, n.path, {
+      value: key,
+      detail: `used by ${n.owners.length} group(s): ${n.owners.slice(0, 8).join(', ')}${n.owners.length > 8 ? ', …' : ''}; they use only their listed proxies for now`,
+    });
+  }
   return out;
 }
 
-function readGroup(cx: SectionContext, map: LMap, path: string, unsupported: ProxyConfig[]): GroupConfig | undefined {
+function readGroup(cx: SectionContext, map: LMap, path: string, unsupported: ProxyConfig[], later: Map<string, OnceNote>): GroupConfig | undefined {
   const { d } = cx;
   const get = (k: string) => map.entries.find((x) => x.key === k);
   const nameE = get('name');
@@ -127,7 +136,9 @@ function readGroup(cx: SectionContext, map: LMap, path: string, unsupported: Pro
       default:
         if (LATER_KEYS.has(x.key)) {
           if (x.key === 'use' || x.key.startsWith('include-all')) usesProviders = true;
-          d.warn('SY_ERR_CONFIG_IGNORED_OPTION', x.keyPos, sub, { value: x.key, detail: `group "${name}" uses only its listed proxies for now` });
+          const note = later.get(x.key);
+          if (note) note.owners.push(name);
+          else later.set(x.key, { pos: x.keyPos, path: sub, owners: [name] });
         } else reportOtherKey(d, x, sub, [...OWN_KEYS, ...LATER_KEYS], () => false, cx.ignored);
     }
   }

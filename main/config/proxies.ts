@@ -8,6 +8,7 @@ import { isHostname } from './address.js';
 import { reportOtherKey } from './keys.js';
 import { readBool, readInt, readMap, readNonEmptyString, readSeq, readString, shown } from './read.js';
 import type { LEntry, LMap } from './yaml-tree.js';
+import type { OnceNote } from './refs.js';
 
 export const SUPPORTED_PROXY_TYPES = ['socks5', 'http'] as const;
 
@@ -31,17 +32,23 @@ export function readProxies(cx: SectionContext, e: LEntry): ProxyConfig[] {
   const out: ProxyConfig[] = [];
   const seq = readSeq(d, e.value, 'proxies', 'a list of proxies (each a mapping with name, type, server, port)');
   if (!seq) return out;
+  const ignoredOpts = new Map<string, OnceNote>();
   seq.items.forEach((item, i) => {
     const path = `proxies[${i}]`;
     const map = readMap(d, item, path, 'a mapping with name, type, server, port');
     if (!map) return;
-    const p = readProxy(cx, map, path);
+    const p = readProxy(cx, map, path, ignoredOpts);
     if (p) out.push(p);
   });
+  // Options like `tfo` repeat on every proxy: one warning each, at the first use.
+  for (const [key, n] of ignoredOpts) {
+    const w = d.warn('SY_ERR_CONFIG_IGNORED_KEY', n.pos, n.path, { value: key, detail: `set on ${n.owners.length} proxy(ies): ${n.owners.slice(0, 8).join(', ')}${n.owners.length > 8 ? ', …' : ''}` });
+    cx.ignored.push({ key: `proxies[].${key}`, where: w.context.where as string });
+  }
   return out;
 }
 
-function readProxy(cx: SectionContext, map: LMap, path: string): ProxyConfig | undefined {
+function readProxy(cx: SectionContext, map: LMap, path: string, ignoredOpts: Map<string, OnceNote>): ProxyConfig | undefined {
   const { d } = cx;
   const get = (k: string) => map.entries.find((x) => x.key === k);
   const nameE = get('name');
@@ -107,7 +114,7 @@ function readProxy(cx: SectionContext, map: LMap, path: string): ProxyConfig | u
         break;
       case 'password':
         // The value is never echoed: it is a credential.
-        if (x.value.kind !== 'scalar') d.error('SY_ERR_CONFIG_TYPE', x.value.pos, sub, { value: shown(x.value) === null ? null : '(hidden)', expected: 'a string' });
+        if (x.value.kind !== 'scalar') d.error('SY_ERR_CONFIG_TYPE', x.value.pos, sub, { value: '(hidden)', expected: 'a string' });
         else p.password = x.value.value === null ? '' : x.value.text;
         break;
       case 'udp':
@@ -120,7 +127,11 @@ function readProxy(cx: SectionContext, map: LMap, path: string): ProxyConfig | u
         p.skipCertVerify = readBool(d, x.value, sub) ?? false;
         break;
       default:
-        reportOtherKey(d, x, sub, [...OWN_KEYS, ...IGNORED_PROXY_KEYS], (k) => IGNORED_PROXY_KEYS.has(k), cx.ignored);
+        if (IGNORED_PROXY_KEYS.has(x.key)) {
+          const note = ignoredOpts.get(x.key);
+          if (note) note.owners.push(name);
+          else ignoredOpts.set(x.key, { pos: x.keyPos, path: sub, owners: [name] });
+        } else reportOtherKey(d, x, sub, [...OWN_KEYS, ...IGNORED_PROXY_KEYS], () => false, cx.ignored);
     }
   }
   if (!get('server')) {

@@ -27,6 +27,13 @@ export interface Refs {
   readonly keyPos: Map<string, Pos>;
 }
 
+/** An option met in several list items, reported once at its first place. */
+export interface OnceNote {
+  readonly pos: Pos;
+  readonly path: string;
+  readonly owners: string[];
+}
+
 export function newRefs(): Refs {
   return { names: [], members: [], providerProxies: [], providerNames: new Set(), keyPos: new Map() };
 }

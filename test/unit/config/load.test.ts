@@ -285,3 +285,20 @@ test('loadConfigOrThrow throws one SyErrorList carrying every error', async () =
   assert.equal(config.mode, 'rule');
   assert.equal(warnings.length, 1);
 });
+
+test('options repeated on many proxies or groups are warned once, at the first use, naming every owner', () => {
+  const yaml = [
+    'proxies:',
+    '  - {name: a, type: socks5, server: 198.51.100.1, port: 1, tfo: true}',
+    '  - {name: b, type: socks5, server: 198.51.100.2, port: 1, tfo: true}',
+    'proxy-groups:',
+    '  - {name: g1, type: select, proxies: [a], filter: HK}',
+    '  - {name: g2, type: select, proxies: [b], filter: TW}',
+    '',
+  ].join('\n');
+  const { config: c, warnings } = ok(yaml);
+  assert.equal(warnings.length, 2);
+  assert.match(warnings[0]!.message, /2:60 proxies\[0\]\.tfo: .*"tfo".*2 proxy\(ies\): a, b/);
+  assert.match(warnings[1]!.message, /5:44 proxy-groups\[0\]\.filter: .*"filter".*2 group\(s\): g1, g2/);
+  assert.deepEqual(c.ignored.map((i) => i.key), ['proxies[].tfo']);
+});
