@@ -74,7 +74,7 @@ export abstract class GroupBase implements OutboundGroup {
 
   pickAt(meta: Metadata, depth: number): Pick | null {
     if (depth > MAX_DEPTH) return null;
-    this.lastUsed = Date.now();
+    if (meta !== NEUTRAL) this.lastUsed = Date.now(); // real connections only: status queries are not use (lazy)
     const m = this.choose(meta, depth);
     if (!m || m instanceof UnsupportedOutbound) return null;
     if (m instanceof GroupBase) {

@@ -183,3 +183,81 @@ test('bytes sent by the server right after the reply are not lost', async (t) =>
   assert.equal((await readN(sock, 12)).toString(), 'server-first');
   sock.destroy();
 });
+
+test('UDP replies: malformed, fragmented and foreign datagrams are dropped and counted; the flow survives', async (t) => {
+  const dgram = await import('node:dgram');
+  // a fake relay: answers each datagram with junk first, then a valid reply
+  const relay = dgram.createSocket('udp4');
+  await new Promise<void>((r) => relay.bind(0, '127.0.0.1', () => r()));
+  const relayPort = relay.address().port;
+  relay.on('message', (_m, r) => {
+    relay.send(Buffer.from([0, 0]), r.port, r.address); // too short
+    relay.send(Buffer.from([0, 0, 0, 7, 1, 2, 3]), r.port, r.address); // bad ATYP
+    relay.send(Buffer.from([0, 0, 0, 1, 1, 2]), r.port, r.address); // truncated address
+    relay.send(Buffer.from([0, 0, 1, 1, 127, 0, 0, 1, 0, 9, 0x41]), r.port, r.address); // fragment
+    relay.send(Buffer.from([0, 0, 0, 3, 0, 0, 9]), r.port, r.address); // empty name
+    relay.send(Buffer.concat([Buffer.from([0, 0, 0, 1, 203, 0, 113, 9, 0, 53]), Buffer.from('valid')]), r.port, r.address);
+  });
+  const foreign = dgram.createSocket('udp4');
+  await new Promise<void>((r) => foreign.bind(0, '127.0.0.1', () => r()));
+  t.after(() => {
+    relay.close();
+    foreign.close();
+  });
+  const srv = await fakeSocks((_c, s, n) => {
+    if (n === 0) s.write(Buffer.from([5, 0]));
+    else s.write(Buffer.from([5, 0, 0, 1, 127, 0, 0, 1, relayPort >> 8, relayPort & 255]));
+  });
+  t.after(() => srv.close());
+  const flow = (await socks5(srv.port).dialUdp(meta({ network: 'udp' }))) as Socks5UdpFlow;
+  t.after(() => flow.close());
+  const got = new Promise<{ d: string; from: { ip: string; port: number } }>((r) => flow.onMessage((d, from) => r({ d: d.toString(), from })));
+  flow.send(Buffer.from('q'), { host: 'dns.example', ip: '', port: 53 });
+  const reply = await got;
+  assert.deepEqual(reply, { d: 'valid', from: { ip: '203.0.113.9', port: 53 } });
+  // a datagram from a non-relay address is ignored
+  const localPort = await new Promise<number>((resolve) => {
+    // learn the flow's local port from what the relay saw
+    relay.once('message', (_m, r) => resolve(r.port));
+    flow.send(Buffer.from('again'), { host: '', ip: '203.0.113.9', port: 53 });
+  });
+  foreign.send(Buffer.from([0, 0, 0, 1, 1, 1, 1, 1, 0, 1, 0x42]), localPort, '127.0.0.1');
+  await new Promise((r) => setTimeout(r, 100));
+  const dropped = flow.dropped();
+  assert.ok(dropped.malformed >= 4, JSON.stringify(dropped));
+  assert.ok(dropped.fragments >= 1, JSON.stringify(dropped));
+  assert.equal(dropped.foreign, 1);
+});
+
+test('SOCKS5 UDP flow closes after its idle timeout, and the control connection with it', async (t) => {
+  let controlClosed = false;
+  const srv = await fakeSocks((_c, s, n) => {
+    if (n === 0) s.write(Buffer.from([5, 0]));
+    else {
+      s.write(Buffer.from([5, 0, 0, 1, 127, 0, 0, 1, 0, 9]));
+      s.on('close', () => (controlClosed = true));
+    }
+  });
+  t.after(() => srv.close());
+  const ob = new Socks5Outbound(
+    { name: 'idle', server: '127.0.0.1', port: srv.port, username: '', password: '', udp: true },
+    { sockets: plainSocketFactory, resolver: tableResolver(), logger: NULL_LOGGER, udpIdleMs: 150 },
+  );
+  const flow = await ob.dialUdp(meta({ network: 'udp' }));
+  await new Promise<void>((r) => flow.onClose(() => r()));
+  await new Promise((r) => setTimeout(r, 50));
+  assert.ok(controlClosed, 'the control connection was closed');
+});
+
+test('SOCKS5 server given by name is resolved through the injected resolver', async (t) => {
+  const srv = await fakeSocks((_c, s, n) => s.write(Buffer.from(n === 0 ? [5, 0] : [5, 0, 0, 1, 0, 0, 0, 0, 0, 0])));
+  t.after(() => srv.close());
+  const resolver = tableResolver({ 'proxy.example': ['127.0.0.1'] });
+  const ob = new Socks5Outbound(
+    { name: 'named', server: 'proxy.example', port: srv.port, username: '', password: '', udp: true },
+    { sockets: plainSocketFactory, resolver, logger: NULL_LOGGER },
+  );
+  const s = await ob.dialTcp({ host: 'a.example', ip: '', port: 80 }, meta());
+  s.destroy();
+  assert.deepEqual(resolver.asked, ['proxy.example']);
+});
