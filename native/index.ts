@@ -45,6 +45,8 @@ export interface TransparentUdpOptions {
   maxReplySockets?: number;
   /** reply sockets idle this long are closed; default 60000 */
   replyIdleMs?: number;
+  /** SO_RCVBUF(FORCE) of the listener in bytes, to absorb bursts; default 4 MiB, 0 = kernel default */
+  recvBufferSize?: number;
 }
 
 /** Called for every datagram: the client (src), the ORIGINAL destination (dst), DSCP or -1. */

@@ -36,7 +36,7 @@ Napi::Function TransparentUdp::Init(Napi::Env env) {
                       InstanceMethod("replySocketCount", &TransparentUdp::ReplySocketCount)});
 }
 
-// new TransparentUdp({host, port, family?, mark?, maxReplySockets?, replyIdleMs?}, onMessage)
+// new TransparentUdp({host, port, family?, mark?, maxReplySockets?, replyIdleMs?, recvBufferSize?}, onMessage)
 TransparentUdp::TransparentUdp(const Napi::CallbackInfo& info) : Napi::ObjectWrap<TransparentUdp>(info) {
   Napi::Env env = info.Env();
   if (info.Length() < 2 || !info[0].IsObject() || !info[1].IsFunction()) ThrowArg(env, "new TransparentUdp(options, onMessage)");
@@ -66,6 +66,12 @@ TransparentUdp::TransparentUdp(const Napi::CallbackInfo& info) : Napi::ObjectWra
       SetIntOpt(env, fd, SOL_IPV6, IPV6_RECVTCLASS, 1, "IPV6_RECVTCLASS");
     }
     if (mark_ != 0 && setsockopt(fd, SOL_SOCKET, SO_MARK, &mark_, sizeof(mark_)) != 0) ThrowErrno(env, "setsockopt(SO_MARK)", errno);
+    // A large receive buffer absorbs bursts between two event-loop turns; with
+    // CAP_NET_ADMIN it may exceed net.core.rmem_max (SO_RCVBUFFORCE), else it is capped.
+    int rcvbuf = o.Get("recvBufferSize").IsNumber() ? o.Get("recvBufferSize").As<Napi::Number>().Int32Value() : 4 << 20;
+    if (rcvbuf > 0 && setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)) != 0) {
+      setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+    }
     if (bind(fd, reinterpret_cast<sockaddr*>(&addr.ss), addr.len) != 0) ThrowErrno(env, "bind(" + host + ":" + std::to_string(port) + ")", errno);
   } catch (...) {
     close(fd);
