@@ -67,6 +67,16 @@ export function createDnsServer(opts: DnsServerOptions): DnsServer {
     sock.on('error', (e) => log.debug('dns: tcp client error', { error: e.message }));
     sock.on('close', () => conns.delete(sock));
     let acc: Buffer = Buffer.alloc(0);
+    // The client may half-close after its last query: answer what is pending, then end.
+    let pending = 0;
+    let ended = false;
+    const maybeEnd = () => {
+      if (ended && pending === 0 && !sock.destroyed) sock.end();
+    };
+    sock.on('end', () => {
+      ended = true;
+      maybeEnd();
+    });
     sock.on('data', (d: Buffer) => {
       acc = acc.length ? Buffer.concat([acc, d]) : d;
       while (acc.length >= 2) {
@@ -75,15 +85,22 @@ export function createDnsServer(opts: DnsServerOptions): DnsServer {
         if (acc.length < 2 + len) break;
         const msg = acc.subarray(2, 2 + len);
         acc = acc.subarray(2 + len);
+        pending++;
         handle(msg, 'tcp').then(
           (res) => {
+            pending--;
             if (!res) return void sock.destroy();
             if (sock.destroyed) return;
             const l = Buffer.alloc(2);
             l.writeUInt16BE(res.length);
             sock.write(Buffer.concat([l, res]));
+            maybeEnd();
           },
-          (e: unknown) => log.error('dns: handler failed', { error: e as Error }),
+          (e: unknown) => {
+            pending--;
+            log.error('dns: handler failed', { error: e as Error });
+            sock.destroy();
+          },
         );
       }
     });
@@ -104,7 +121,7 @@ export function createDnsServer(opts: DnsServerOptions): DnsServer {
       throw listenError(port, e);
     });
     const p = u.address().port;
-    const t = net.createServer(onConnection);
+    const t = net.createServer({ allowHalfOpen: true }, onConnection);
     const ok = await new Promise<true | Error>((resolve) => {
       t.once('error', (e) => resolve(e));
       t.listen({ port: p, host, exclusive: true }, () => resolve(true));

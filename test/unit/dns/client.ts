@@ -3,6 +3,11 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import dnsPacket from 'dns-packet';
 
+/** A decoded reply with the fields tests read (dns-packet's types omit rcode and per-type data). */
+export interface Rr { name: string; type: string; ttl: number; data: unknown }
+export type Reply = Omit<dnsPacket.DecodedPacket, 'answers'> & { rcode: string; answers: Rr[] };
+const asReply = (p: dnsPacket.DecodedPacket): Reply => p as unknown as Reply;
+
 export function queryPacket(name: string, type: dnsPacket.RecordType, id = 4242, edns = false): Buffer {
   return dnsPacket.encode({
     type: 'query', id, flags: dnsPacket.RECURSION_DESIRED, questions: [{ name, type, class: 'IN' }],
@@ -11,36 +16,36 @@ export function queryPacket(name: string, type: dnsPacket.RecordType, id = 4242,
 }
 
 /** Sends raw bytes over UDP; resolves with the decoded reply or null when none came within `ms`. */
-export function udpRaw(port: number, msg: Buffer, ms = 1000): Promise<dnsPacket.DecodedPacket | null> {
+export function udpRaw(port: number, msg: Buffer, ms = 1000): Promise<Reply | null> {
   return new Promise((resolve, reject) => {
     const s = dgram.createSocket('udp4');
     const t = setTimeout(() => { s.close(); resolve(null); }, ms);
     s.on('message', (m) => {
       clearTimeout(t);
       s.close();
-      try { resolve(dnsPacket.decode(m)); } catch (e) { reject(e); }
+      try { resolve(asReply(dnsPacket.decode(m))); } catch (e) { reject(e); }
     });
     s.send(msg, port, '127.0.0.1');
   });
 }
 
-export async function udpQuery(port: number, name: string, type: dnsPacket.RecordType, edns = false): Promise<dnsPacket.DecodedPacket> {
+export async function udpQuery(port: number, name: string, type: dnsPacket.RecordType, edns = false): Promise<Reply> {
   const r = await udpRaw(port, queryPacket(name, type, 4242, edns));
   if (!r) throw new Error(`no UDP answer for ${name} ${type}`);
   return r;
 }
 
 /** Sends several queries on one TCP connection at once; resolves with the replies in arrival order. */
-export function tcpQueries(port: number, msgs: Buffer[], ms = 2000): Promise<dnsPacket.DecodedPacket[]> {
+export function tcpQueries(port: number, msgs: Buffer[], ms = 2000): Promise<Reply[]> {
   return new Promise((resolve, reject) => {
-    const out: dnsPacket.DecodedPacket[] = [];
+    const out: Reply[] = [];
     const s = net.connect(port, '127.0.0.1');
     const t = setTimeout(() => { s.destroy(); reject(new Error(`only ${out.length}/${msgs.length} TCP answers`)); }, ms);
     let acc = Buffer.alloc(0);
     s.on('data', (d: Buffer) => {
       acc = Buffer.concat([acc, d]);
       while (acc.length >= 2 && acc.length >= 2 + acc.readUInt16BE(0)) {
-        out.push(dnsPacket.decode(acc.subarray(2, 2 + acc.readUInt16BE(0))));
+        out.push(asReply(dnsPacket.decode(acc.subarray(2, 2 + acc.readUInt16BE(0)))));
         acc = acc.subarray(2 + acc.readUInt16BE(0));
       }
       if (out.length === msgs.length) { clearTimeout(t); s.end(); resolve(out); }

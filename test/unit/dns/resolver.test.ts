@@ -42,7 +42,7 @@ test('A and AAAA answers; resolve() returns both families and fills the host cac
   const r = make();
   const a = await r.query('a.test', 'A');
   assert.equal(a.rcode, 'NOERROR');
-  assert.deepEqual(a.answers.map((x) => x.data), ['192.0.2.10']);
+  assert.deepEqual(a.answers.map((x) => (x as { data: unknown }).data), ['192.0.2.10']);
   assert.deepEqual((await r.resolve('A.TEST.')).sort(), ['192.0.2.10', '2001:db8::10']);
   assert.equal(r.hostCache.hostOf('192.0.2.10'), 'a.test');
   assert.equal(r.hostCache.hostOf('2001:db8::10'), 'a.test');
@@ -112,7 +112,7 @@ test('the cache respects TTLs: answers age, expire, and are asked again', async 
   now += 1000;
   const second = await r.query('short.test', 'A');
   assert.equal(second.cached, true);
-  assert.equal(second.answers[0]!.ttl, 1, 'TTL reduced by the time spent in the cache');
+  assert.equal((second.answers[0] as { ttl: number }).ttl, 1, 'TTL reduced by the time spent in the cache');
   assert.equal(up.count('short.test', 'A'), asked);
   now += 1500;
   assert.equal((await r.query('short.test', 'A')).cached, false, 'expired after 2 s');

@@ -170,3 +170,17 @@ test('lifecycle: address() before start is a coded error; close is idempotent; a
   await s.close();
   await clash.close();
 });
+
+test('TCP: a client that half-closes after its queries still gets every answer', async () => {
+  const { port } = await start();
+  const s = net.connect(port, '127.0.0.1');
+  const chunks: Buffer[] = [];
+  s.on('data', (d: Buffer) => chunks.push(d));
+  const msgs = [queryPacket('h1.example', 'A', 1), queryPacket('a.test', 'A', 2)];
+  s.end(Buffer.concat(msgs.flatMap((m) => { const l = Buffer.alloc(2); l.writeUInt16BE(m.length); return [l, m]; })));
+  await new Promise<void>((r, j) => { s.on('close', () => r()); setTimeout(() => j(new Error('not closed')), 2000).unref(); });
+  const all = Buffer.concat(chunks);
+  const ids: number[] = [];
+  for (let o = 0; o + 2 <= all.length; o += 2 + all.readUInt16BE(o)) ids.push(all.readUInt16BE(o + 2));
+  assert.deepEqual(ids.sort(), [1, 2]);
+});

@@ -76,7 +76,10 @@ export async function startTestUpstream(opts: { slowMs?: number } = {}): Promise
     const udp = dgram.createSocket('udp4');
     await new Promise<void>((r) => udp.bind(0, '127.0.0.1', r));
     const port = udp.address().port;
+    const conns = new Set<net.Socket>();
     const tcp = net.createServer((s) => {
+      conns.add(s);
+      s.on('close', () => conns.delete(s));
       let acc = Buffer.alloc(0);
       s.on('error', () => {});
       s.on('data', (d: Buffer) => {
@@ -104,7 +107,7 @@ export async function startTestUpstream(opts: { slowMs?: number } = {}): Promise
       count: (name, type, proto) => log.filter((l) => { const [p, n, t] = l.split(' '); return n === name && (!type || t === type) && (!proto || p === proto); }).length,
       close: async () => {
         udp.close();
-        tcp.closeAllConnections?.();
+        for (const c of conns) c.destroy();
         await new Promise<void>((r) => tcp.close(() => r()));
       },
     };
