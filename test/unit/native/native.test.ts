@@ -66,7 +66,7 @@ test('server.listen({fd}) adopts a transparent listener; accepted sockets report
 
 test('a dual-stack [::] transparent listener takes IPv4 and IPv6', async (t) => {
   if (!requireRoot(t)) return;
-  const server = net.createServer((s) => s.end(s.remoteAddress));
+  const server = net.createServer((s) => s.end(s.remoteAddress ?? ''));
   t.after(() => server.close());
   await listenTransparentTcp(server, { host: '::', port: 0 });
   const port = (server.address() as net.AddressInfo).port;
