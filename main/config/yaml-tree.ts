@@ -37,6 +37,8 @@ export type LNode = LScalar | LSeq | LMap;
 
 /** Nesting deeper than this is refused (no real config comes close). */
 const MAX_DEPTH = 64;
+/** YAML syntax errors reported per file. */
+const MAX_YAML_ERRORS = 20;
 
 /** Parse `text`; YAML errors and duplicate keys go to `diag`. Returns null when the YAML itself is broken. */
 export function parseYamlTree(text: string, diag: Diagnostics): LNode | null {
@@ -53,13 +55,18 @@ export function parseYamlTree(text: string, diag: Diagnostics): LNode | null {
     const p = lc.linePos(offset ?? 0);
     return { line: p.line, col: p.col };
   };
-  for (const e of doc.errors) {
+  // One broken bracket can cascade into hundreds of parser errors: show the first ones.
+  for (const e of doc.errors.slice(0, MAX_YAML_ERRORS)) {
     const pos = at(e.pos[0]);
     diag.error('SY_ERR_CONFIG_YAML', pos, '', {
       value: (lines[pos.line - 1] ?? '').trim(),
       detail: e.message.split('\n')[0],
       expected: 'well-formed YAML',
     });
+  }
+  if (doc.errors.length > MAX_YAML_ERRORS) {
+    const last = doc.errors[doc.errors.length - 1]!;
+    diag.error('SY_ERR_CONFIG_YAML', at(last.pos[0]), '', { detail: `${doc.errors.length - MAX_YAML_ERRORS} more YAML errors not shown; fix the first ones and check again` });
   }
   if (doc.errors.length > 0) return null;
   if (doc.contents === null) return { kind: 'map', entries: [], pos: { line: 1, col: 1 } };
@@ -86,13 +93,13 @@ class TreeBuilder {
     if (isAlias(node)) {
       const target = node.resolve(this.doc) as YamlNode | undefined;
       if (!target) {
-        this.diag.error('SY_ERR_CONFIG_YAML', pos, path, { value: `*${node.source}`, detail: 'alias to an unknown anchor' });
+        this.diag.error('SY_ERR_CONFIG_YAML', pos, path, { value: `*${node.source}`, detail: 'alias to an unknown anchor', expected: 'an alias to an anchor defined earlier in the file (&name)' });
         return nullAt(pos);
       }
       const seen = this.done.get(target);
       if (seen) return seen;
       if (this.active.has(target)) {
-        this.diag.error('SY_ERR_CONFIG_YAML', pos, path, { value: `*${node.source}`, detail: 'alias refers to the node that contains it' });
+        this.diag.error('SY_ERR_CONFIG_YAML', pos, path, { value: `*${node.source}`, detail: 'alias refers to the node that contains it', expected: 'an alias to a node outside its own definition' });
         return nullAt(pos);
       }
       return this.build(target, depth + 1, path);

@@ -60,6 +60,11 @@ const CASES: Case[] = [
   { name: 'mixed-port equals tproxy-port', yaml: 'mixed-port: 7000\ntproxy-port: 7000\n', code: 'SY_ERR_CONFIG_CONFLICT', at: '2:14 tproxy-port', value: '7000' },
   { name: 'hosts value not an address', yaml: 'hosts:\n  a.example: "not an ip"\n', code: 'SY_ERR_CONFIG_BAD_ADDRESS', at: '2:14 hosts.a.example', value: '"not an ip"' },
   { name: 'proxies is a mapping', yaml: 'proxies:\n  up: {type: socks5}\n', code: 'SY_ERR_CONFIG_TYPE', at: '2:3 proxies', value: 'mapping' },
+  { name: 'two YAML documents', yaml: 'mode: rule\n---\nmode: global\n', code: 'SY_ERR_CONFIG_YAML', at: '2:1', value: '"---"' },
+  { name: 'tab indentation', yaml: 'dns:\n\tenable: true\n', code: 'SY_ERR_CONFIG_YAML', at: '2:1', value: '"enable: true"' },
+  { name: 'alias to an unknown anchor', yaml: 'proxies: *nope\n', code: 'SY_ERR_CONFIG_YAML', at: '1:10 proxies', value: '"*nope"' },
+  { name: 'alias inside its own anchor', yaml: 'capture: &c {bypass: *c}\n', code: 'SY_ERR_CONFIG_YAML', at: '1:22 capture.bypass', value: '"*c"' },
+  { name: 'nesting too deep', yaml: `proxies: ${'['.repeat(80)}${']'.repeat(80)}\n`, code: 'SY_ERR_CONFIG_LIMIT', at: '1:', value: 'at most 64 levels' },
   { name: 'merge of a scalar', yaml: 'capture:\n  <<: 5\n', code: 'SY_ERR_CONFIG_TYPE', at: '2:7 capture.<<', value: '5' },
 ];
 
@@ -74,6 +79,13 @@ for (const c of CASES) {
     assert.match(e.message, /expected /, 'says what would be valid');
   });
 }
+
+test('a cascade of YAML syntax errors is cut to the first 20 plus a count', () => {
+  const r = parseConfig('['.repeat(3000), FILE);
+  assert.equal(r.errors.length, 21);
+  assert.ok(r.errors.every((e) => e.code === 'SY_ERR_CONFIG_YAML'));
+  assert.match(r.errors[20]!.message, /\d+ more YAML errors not shown/);
+});
 
 test('all errors at once: a file with 3 mistakes reports exactly 3', () => {
   const yaml = ['mixed-port: -1', 'mode: fast', 'proxies: []', 'rules:', '  - DOMAIN,a.example,Nowhere', '  - MATCH,DIRECT', ''].join('\n');
