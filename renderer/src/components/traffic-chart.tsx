@@ -3,7 +3,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { useI18n } from '../i18n/context.js';
-import type { TrafficSeries } from '../utils/traffic.js';
+import { TRAFFIC_WINDOW_S, type TrafficSeries } from '../utils/traffic.js';
 
 
 export function TrafficChart({ series }: { series: TrafficSeries }) {
@@ -23,15 +23,16 @@ export function TrafficChart({ series }: { series: TrafficSeries }) {
       height: 200,
       legend: { show: true },
       cursor: { drag: { x: false, y: false } },
-      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1024, max * 1.1)] } },
+      // Always the full window, so the first samples don't stretch over the whole width.
+      scales: { x: { time: true, range: (_u, _min, max) => [max - TRAFFIC_WINDOW_S, max] }, y: { range: (_u, _min, max) => [0, Math.max(1024, max * 1.1)] } },
       axes: [
         { stroke: axis, grid: { stroke: 'rgba(128,128,128,0.15)' } },
         { stroke: axis, size: 80, values: (_u, vals) => vals.map((v) => speed(v)), grid: { stroke: 'rgba(128,128,128,0.15)' } },
       ],
       series: [
         {},
-        { label: t('overview.upload'), stroke: up, width: 2, value: (_u, v) => (v == null ? '—' : speed(v)) },
-        { label: t('overview.download'), stroke: down, width: 2, value: (_u, v) => (v == null ? '—' : speed(v)) },
+        { label: t('overview.upload'), stroke: up, width: 2, points: { show: false }, value: (_u, v) => (v == null ? '—' : speed(v)) },
+        { label: t('overview.download'), stroke: down, width: 2, points: { show: false }, value: (_u, v) => (v == null ? '—' : speed(v)) },
       ],
     };
     plot.current = new uPlot(opts, [series.t, series.up, series.down], el);

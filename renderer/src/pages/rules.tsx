@@ -54,7 +54,7 @@ export function RulesPage() {
                 <div role="cell" class="r-type">{r.type}</div>
                 <div role="cell" class="r-payload" title={r.payload}>{r.payload}</div>
                 <div role="cell" class="r-target">{r.proxy}</div>
-                <div role="cell" class="r-hits" title={r.extra.hitAt ? t('rules.lastHit', { when: i.relative(r.extra.hitAt) }) : ''}>
+                <div role="cell" class="r-hits" title={r.extra.hitAt && !r.extra.hitAt.startsWith('0001') ? t('rules.lastHit', { when: i.relative(r.extra.hitAt) }) : ''}>
                   {i.num(r.extra.hitCount)}
                 </div>
                 <div role="cell" class="r-on">
