@@ -30,7 +30,7 @@ export function fdSocketFactory(fns: {
   udpFd(family: 4 | 6): number;
 }): SocketFactory {
   return {
-    tcp: (family) => new net.Socket({ fd: fns.tcpFd(family) }),
+    tcp: (family) => new net.Socket({ fd: fns.tcpFd(family), readable: true, writable: true }),
     udp: (family) => {
       const s = dgram.createSocket(family === 6 ? 'udp6' : 'udp4');
       s.bind({ fd: fns.udpFd(family) });

@@ -70,6 +70,11 @@ table inet sy_inb_test {
     type filter hook prerouting priority mangle; policy accept;
     iifname "gwlan" meta l4proto { tcp, udp } th dport { 80, 5353 } tproxy to :${PORT} meta mark set 1 accept
   }
+  chain out {
+    type filter hook output priority mangle; policy accept;
+    meta mark 0x20 counter name "marked"
+  }
+  counter marked {}
 }`);
   await lab.execOk(gw, 'ip', ['rule', 'add', 'fwmark', '1', 'lookup', '100']);
   await lab.execOk(gw, 'ip', ['route', 'add', 'local', '0.0.0.0/0', 'dev', 'lo', 'table', '100']);
@@ -113,4 +118,9 @@ table inet sy_inb_test {
   assert.equal(mu.udp.dstIP, '203.0.113.1');
   assert.equal(mu.udp.dstPort, 5353);
   assert.equal(mu.udp.network, 'udp');
+
+  // the DIRECT outbound's sockets carried SO_MARK (the routing-mark capture skips)
+  const counter = JSON.parse(await lab.execOk(gw, 'nft', ['-j', 'list', 'counter', 'inet', 'sy_inb_test', 'marked']));
+  const packets = counter.nftables.find((x: any) => x.counter)?.counter.packets ?? 0;
+  assert.ok(packets > 0, `marked packets: ${packets}`);
 });
