@@ -144,6 +144,9 @@ export async function captureStatus(deps: Pick<CaptureDeps, 'run'>, hint?: Captu
 
 async function readTable(run: RunCommand): Promise<{ table: boolean; state: CaptureState | null }> {
   const r = await run('nft', ['list', 'table', TABLE_FAMILY, TABLE_NAME]);
+  if (r.code !== 0 && /not permitted|permission denied/i.test(r.stderr)) {
+    throw new SyError('SY_ERR_CAPTURE_COMMAND', { where: 'nft list table inet switchyard', detail: 'CAP_NET_ADMIN is needed (run as root)', value: r.stderr.trim() });
+  }
   if (r.code !== 0) return { table: false, state: null };
   const m = /^\s*comment "([^"]*)"/m.exec(r.stdout);
   return { table: true, state: m ? decodeState(m[1]!) : null };
