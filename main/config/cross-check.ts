@@ -18,6 +18,7 @@ export interface CrossInput {
   readonly secret: string;
   readonly mixedPort: number;
   readonly tproxyPort: number;
+  readonly dns: { readonly enable: boolean; readonly listen: string };
 }
 
 const TOP = { line: 1, col: 1 };
@@ -60,8 +61,32 @@ export function crossCheck(d: Diagnostics, x: CrossInput): void {
     });
   }
   checkController(d, x);
-  if (x.mixedPort !== 0 && x.mixedPort === x.tproxyPort) {
-    d.error('SY_ERR_CONFIG_CONFLICT', x.refs.keyPos.get('tproxy-port') ?? x.refs.keyPos.get('mixed-port') ?? TOP, 'tproxy-port', { value: x.tproxyPort, detail: 'the same port as mixed-port', expected: 'different ports (or 0 to disable one)' });
+  checkPorts(d, x);
+}
+
+/** The core's listeners must not share a port (mixed/tproxy/DNS/controller). */
+function checkPorts(d: Diagnostics, x: CrossInput): void {
+  const listeners: { key: string; port: number }[] = [
+    { key: 'mixed-port', port: x.mixedPort },
+    { key: 'tproxy-port', port: x.tproxyPort },
+    { key: 'dns.listen', port: x.dns.enable ? parseHostPort(x.dns.listen)?.port ?? 0 : 0 },
+    { key: 'external-controller', port: x.externalController ? parseHostPort(x.externalController)?.port ?? 0 : 0 },
+  ];
+  const seen = new Map<number, string>();
+  for (const l of listeners) {
+    if (l.port === 0) continue;
+    const other = seen.get(l.port);
+    if (other === undefined) {
+      seen.set(l.port, l.key);
+      continue;
+    }
+    // Report at whichever of the two was written (the later one when both were).
+    const key = x.refs.keyPos.has(l.key) || !x.refs.keyPos.has(other) ? l.key : other;
+    d.error('SY_ERR_CONFIG_CONFLICT', x.refs.keyPos.get(key) ?? TOP, key, {
+      value: l.port,
+      detail: `${l.key} and ${other} use the same port`,
+      expected: 'a different port for each listener (or 0 to disable mixed-port / tproxy-port)',
+    });
   }
 }
 

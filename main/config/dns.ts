@@ -35,6 +35,7 @@ export function readDns(cx: SectionContext, e: LEntry): DnsConfig {
       ipv6: (x) => (dns.ipv6 = readBool(d, x.value, 'dns.ipv6') ?? dns.ipv6),
       'use-hosts': (x) => (dns.useHosts = readBool(d, x.value, 'dns.use-hosts') ?? dns.useHosts),
       listen: (x) => {
+        cx.refs.keyPos.set('dns.listen', x.value.pos);
         const s = readString(d, x.value, 'dns.listen');
         if (s !== undefined && !parseHostPort(s)) d.error('SY_ERR_CONFIG_BAD_ADDRESS', x.value.pos, 'dns.listen', { value: s, expected: 'host:port such as 127.0.0.1:1053' });
         else if (s !== undefined) dns.listen = s;

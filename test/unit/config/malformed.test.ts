@@ -103,3 +103,18 @@ test('a password that fails to parse is never echoed', () => {
   assert.ok(e);
   assert.ok(!e.message.includes('s3cret'), e.message);
 });
+
+test('listeners may not share a port: the conflict is reported at the key that was written', () => {
+  const cases: [string, string][] = [
+    ['dns: {enable: true, listen: "127.0.0.1:7890"}\n', '1:29 dns.listen'],
+    ['external-controller: 127.0.0.1:7893\n', '1:22 external-controller'],
+    ['mixed-port: 9090\n', '1:13 mixed-port'],
+  ];
+  for (const [yaml, at] of cases) {
+    const r = parseConfig(yaml, FILE);
+    assert.deepEqual(r.errors.map((e) => e.code), ['SY_ERR_CONFIG_CONFLICT'], yaml);
+    assert.ok(r.errors[0]!.message.startsWith(`${FILE}:${at}:`), r.errors[0]!.message);
+  }
+  // A disabled DNS server does not hold its port.
+  assert.deepEqual(parseConfig('dns: {enable: false, listen: "127.0.0.1:7890"}\n', FILE).errors, []);
+});
