@@ -13,7 +13,12 @@ export class Diagnostics {
   readonly errors: SyError[] = [];
   readonly warnings: SyError[] = [];
 
-  constructor(readonly file: string) {}
+  /** `file` as the user gave it; '' (in-memory text) is shown as <config>. */
+  constructor(file: string) {
+    this.file = file === '' ? '<config>' : file;
+  }
+
+  readonly file: string;
 
   /** `config.yaml:12:15 proxy-groups[2].proxies[1]` */
   where(pos: Position, path: string): Where {
