@@ -54,3 +54,19 @@ export function tcpQueries(port: number, msgs: Buffer[], ms = 2000): Promise<Rep
     s.write(Buffer.concat(msgs.flatMap((m) => { const l = Buffer.alloc(2); l.writeUInt16BE(m.length); return [l, m]; })));
   });
 }
+
+/** A port below the ephemeral range that is free for both UDP and TCP on 127.0.0.1 right now. */
+export async function freePort(): Promise<number> {
+  for (let i = 0; i < 50; i++) {
+    const port = 20000 + Math.floor(Math.random() * 12000);
+    const u = dgram.createSocket('udp4');
+    const okU = await new Promise<boolean>((r) => { u.once('error', () => r(false)); u.bind(port, '127.0.0.1', () => r(true)); });
+    if (!okU) { u.close(); continue; }
+    const s = net.createServer();
+    const okT = await new Promise<boolean>((r) => { s.once('error', () => r(false)); s.listen(port, '127.0.0.1', () => r(true)); });
+    u.close();
+    if (okT) await new Promise<void>((r) => s.close(() => r()));
+    if (okT) return port;
+  }
+  throw new Error('no free port');
+}

@@ -1,0 +1,14 @@
+// dns/: the DNS server, the fake-ip pool, the upstream resolver and the
+// ip -> host cache. The engine builds it all with createDnsService(config).
+export { createDnsService, type DnsService, type DnsServiceDeps } from './service.js';
+export { createFakeIpPool, FakeIpPoolImpl, type FakeIpPoolOptions } from './fake-ip-pool.js';
+export { UpstreamResolver, addressesOf, type UpstreamOptions, type QueryResult } from './resolver.js';
+export { HostCacheImpl } from './host-cache.js';
+export { createHostsTable, type HostsTable } from './hosts.js';
+export { createDnsServer, type DnsServer, type DnsServerOptions } from './server.js';
+export { createDnsHandler, type DnsMode, type DnsUpstream } from './handler.js';
+export { queryForApi, parseQueryType } from './api.js';
+export { DEFAULT_SOCKET_FACTORY, type DnsSocketFactory } from './exchange.js';
+export { parseNameserver, parseNameservers, type Nameserver } from './nameserver.js';
+export { compileDomainFilter, compileDomainSet, type DomainSet } from './wildcard.js';
+export { DnsCache, type CacheOptions } from './cache.js';
