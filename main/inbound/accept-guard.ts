@@ -1,9 +1,13 @@
 // What a listener does when accept() fails for lack of file descriptors
-// (EMFILE/ENFILE, reference §7.3 and §5 #14): libuv already sheds the pending
-// connections (its reserve-fd trick), so accept never spins; we log once per
-// episode, count what happened meanwhile, and report the episode's end after
-// a quiet backoff. The listener is NOT closed: a closed TPROXY listener makes
-// captured LAN traffic bypass the proxy silently (reference §6.3).
+// (EMFILE/ENFILE, reference §7.3 and §5 #14). libuv normally absorbs EMFILE
+// itself: its reserve-fd trick accepts and closes the pending connections, so
+// accept never spins and node is not told (test/unit/inbound/emfile.test.ts
+// shows the shed clients are closed, not left hanging). When the error does
+// reach node (the trick failed), the server emits 'error', which without a
+// handler would crash the process: we log once per episode, count, and report
+// the episode's end after a quiet backoff. The listener is NOT closed: a
+// closed TPROXY listener makes captured LAN traffic bypass the proxy silently
+// (reference §6.3).
 import type { Logger } from '../core/logger.js';
 
 export interface AcceptGuard {

@@ -16,6 +16,7 @@ import { SyError } from '../core/errors.js';
 import { credentials, describeClient, type MixedContext } from './mixed-context.js';
 import { serveSocks5 } from './socks5-server.js';
 import { serveHttp } from './http-proxy.js';
+import { createAcceptGuard } from './accept-guard.js';
 
 export interface MixedInboundOptions {
   /** `bind-address` (used only with allowLan): '*' or '' = all addresses */
@@ -44,6 +45,7 @@ export function createMixedInbound(o: MixedInboundOptions): MixedInbound {
   const servers: net.Server[] = [];
   const pending = new Set<net.Socket>();
   const resources = new Set<() => void>();
+  const guard = createAcceptGuard(log);
   let port = o.port;
 
   const ctx: MixedContext = {
@@ -125,7 +127,9 @@ export function createMixedInbound(o: MixedInboundOptions): MixedInbound {
       srv.once('error', reject);
       srv.listen({ host, port: p, ipv6Only: false }, () => {
         srv.removeListener('error', reject);
-        srv.on('error', (err) => log.warn('listener error', { error: err }));
+        srv.on('error', (err: NodeJS.ErrnoException) => {
+          if (!guard.onError(err)) log.warn('listener error', { error: err });
+        });
         resolve(srv);
       });
     });
@@ -158,6 +162,7 @@ export function createMixedInbound(o: MixedInboundOptions): MixedInbound {
       log.info('mixed port listening', { addresses: servers.map((s) => s.address()) });
     },
     async close() {
+      guard.close();
       const all = servers.splice(0);
       for (const s of pending) s.destroy();
       pending.clear();
