@@ -1,8 +1,10 @@
 // What renderCapture/planRouting need: the `capture:` config plus facts only
 // known at run time (ports, the core's routing mark, upstream and host addresses).
 import { isIP } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import type { CaptureConfig, Config } from '../config/types.js';
 import { SyError } from '../core/errors.js';
+import { parseHostPort } from '../core/address.js';
 import { parsePrefix } from './cidr.js';
 
 export interface CaptureInput extends CaptureConfig {
@@ -23,6 +25,7 @@ export interface CaptureInput extends CaptureConfig {
  * multicast, reserved, broadcast; v6 loopback, link-local, ULA, multicast.
  * NOTE: the documentation ranges (192.0.2/24, 198.51.100/24, 203.0.113/24,
  * 2001:db8::/32) are deliberately absent: the tests use them as public addresses.
+ * So is 198.18.0.0/15: it is the default fake-ip range, which must be captured.
  */
 export const RESERVED_V4: readonly string[] = [
   '0.0.0.0/8', '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16',
@@ -30,12 +33,34 @@ export const RESERVED_V4: readonly string[] = [
 ];
 export const RESERVED_V6: readonly string[] = ['::/128', '::1/128', 'fe80::/10', 'fc00::/7', 'ff00::/8'];
 
-/** Builds the input from a loaded config and the runtime facts. */
+/**
+ * Builds the input from a loaded config and the runtime facts. dnsPort
+ * defaults to the port of `dns.listen` when DNS is enabled (else 0: no redirect);
+ * hostAddresses defaults to this host's interface addresses (localAddresses()).
+ */
 export function captureInputFrom(
-  config: Pick<Config, 'capture' | 'tproxyPort' | 'routingMark'>,
-  facts: { dnsPort: number; upstreams: readonly string[]; hostAddresses: readonly string[] },
+  config: Pick<Config, 'capture' | 'tproxyPort' | 'routingMark' | 'dns'>,
+  facts: { upstreams: readonly string[]; hostAddresses?: readonly string[]; dnsPort?: number },
 ): CaptureInput {
-  return { ...config.capture, tproxyPort: config.tproxyPort, routingMark: config.routingMark, ...facts };
+  const listen = parseHostPort(config.dns.listen);
+  const dnsPort = facts.dnsPort ?? (config.dns.enable && listen ? listen.port : 0);
+  return {
+    ...config.capture,
+    tproxyPort: config.tproxyPort,
+    routingMark: config.routingMark,
+    dnsPort,
+    upstreams: facts.upstreams,
+    hostAddresses: facts.hostAddresses ?? localAddresses(),
+  };
+}
+
+/** This host's interface addresses (v4 and v6, zone stripped). */
+export function localAddresses(): string[] {
+  const out: string[] = [];
+  for (const list of Object.values(networkInterfaces())) {
+    for (const a of list ?? []) out.push(a.address.replace(/%.*$/, ''));
+  }
+  return out;
 }
 
 /** Throws SY_ERR_CAPTURE_BAD_INPUT for anything that would render a broken or looping ruleset. */

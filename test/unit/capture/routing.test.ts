@@ -41,3 +41,16 @@ test('plannedSysctls: early demux off always; forwarding only in gateway mode', 
 test('deadmanBatch: one atomic flush + add with the timeout', () => {
   assert.equal(deadmanBatch(5), 'flush set inet switchyard live\nadd element inet switchyard live { tcp timeout 5s, udp timeout 5s }\n');
 });
+
+test('captureInputFrom: runtime facts from the config (DNS port from dns.listen, 0 when DNS is off)', async () => {
+  const { captureInputFrom } = await import('../../../main/capture/input.js');
+  const capture = { enable: true, local: true, lan: false, interfaces: [], ipv6: true, bypass: [], onFailure: 'open' as const, excludeInterfaces: [], mark: 0x2d0, table: 720, dnsRedirect: true, deadmanSeconds: 5 };
+  const dns = { enable: true, listen: '0.0.0.0:1053' } as never;
+  const i = captureInputFrom({ capture, tproxyPort: 7893, routingMark: 0x1000, dns }, { upstreams: ['198.51.100.2'], hostAddresses: [] });
+  assert.equal(i.dnsPort, 1053);
+  assert.equal(i.tproxyPort, 7893);
+  assert.equal(i.routingMark, 0x1000);
+  const off = captureInputFrom({ capture, tproxyPort: 7893, routingMark: 0x1000, dns: { enable: false, listen: '0.0.0.0:1053' } as never }, { upstreams: [] });
+  assert.equal(off.dnsPort, 0);
+  assert.ok(off.hostAddresses.includes('127.0.0.1'), 'defaults to the interface addresses');
+});
