@@ -30,7 +30,7 @@ test('startDeadman refreshes the live elements past their timeout; after stop th
   stop(); // idempotent
   await sleep(1500);
   assert.deepEqual((await captureStatus({ run })).live, [], 'expired after stop');
-  assert.deepEqual(errors, []);
+  assert.equal(errors.length, 0, errors.map((e) => e.message).join('; '));
 
   await lab.execOk(ns, 'nft', ['delete', 'table', 'inet', 'switchyard']);
   const stop2 = startDeadman({ run, logger: NULL_LOGGER, seconds: 1, onError: (e) => errors.push(e) });
