@@ -33,7 +33,10 @@ export function readCapture(cx: SectionContext, e: LEntry): CaptureConfig {
     if (v !== undefined) cap[k] = v;
   };
   const handlers: Record<string, (x: LEntry) => void> = {
-    enable: bool('enable'),
+    enable: (x) => {
+      refs.keyPos.set('capture.enable', x.value.pos);
+      bool('enable')(x);
+    },
     local: bool('local'),
     lan: bool('lan'),
     ipv6: bool('ipv6'),

@@ -62,6 +62,26 @@ export function crossCheck(d: Diagnostics, x: CrossInput): void {
   }
   checkController(d, x);
   checkPorts(d, x);
+  checkCaptureNeeds(d, x);
+}
+
+/** Capture on needs a TPROXY listener, and local capture needs the core's own mark (or it captures itself). */
+function checkCaptureNeeds(d: Diagnostics, x: CrossInput): void {
+  if (!x.capture.enable) return;
+  if (x.tproxyPort === 0) {
+    d.error('SY_ERR_CONFIG_CONFLICT', x.refs.keyPos.get('tproxy-port') ?? x.refs.keyPos.get('capture.enable') ?? TOP, 'tproxy-port', {
+      value: 0,
+      detail: 'capture.enable is true but the TPROXY listener is off',
+      expected: 'a tproxy-port 1-65535 (default 7893) while capture is enabled',
+    });
+  }
+  if (x.capture.local && x.routingMark === 0) {
+    d.error('SY_ERR_CONFIG_CONFLICT', x.refs.keyPos.get('routing-mark') ?? x.refs.keyPos.get('capture.enable') ?? TOP, 'routing-mark', {
+      value: 0,
+      detail: "with capture.local the core's own outbound connections would be captured again (a loop)",
+      expected: 'a non-zero routing-mark (leave it unset for the default) or capture.local: false',
+    });
+  }
 }
 
 /** The core's listeners must not share a port (mixed/tproxy/DNS/controller). */

@@ -29,6 +29,14 @@ export const IGNORED_SNIFFER_KEYS: ReadonlySet<string> = new Set([
   'skip-src-address', 'skip-dst-address', 'sniffing', 'port-whitelist',
 ]);
 
+/** Keys of pre-1.0 Clash configs, renamed since; the config loads without them, so say how to fix it. */
+export const LEGACY_TOP_KEYS: Readonly<Record<string, string>> = {
+  Proxy: 'proxies',
+  'Proxy Group': 'proxy-groups',
+  Rule: 'rules',
+  'proxy-provider': 'proxy-providers',
+};
+
 /** Clash for Windows writes `cfw-*` keys into profiles. */
 export function isIgnoredTopKey(key: string): boolean {
   return IGNORED_TOP_KEYS.has(key) || key.startsWith('cfw-');
@@ -80,6 +88,11 @@ export function reportOtherKey(
   if (ignoredSet(e.key)) {
     const w = d.warn('SY_ERR_CONFIG_IGNORED_KEY', e.keyPos, path, { value: e.key });
     ignored.push({ key: path, where: w.context.where as string });
+    return;
+  }
+  const renamed = Object.prototype.hasOwnProperty.call(LEGACY_TOP_KEYS, e.key) && !path.includes('.') ? LEGACY_TOP_KEYS[e.key] : undefined;
+  if (renamed !== undefined) {
+    d.warn('SY_ERR_CONFIG_UNKNOWN_KEY', e.keyPos, path, { value: e.key, detail: `an old Clash key, ignored; it is now called "${renamed}"`, expected: `"${renamed}:"` });
     return;
   }
   const colon = /^([^:\s]+):(\S.*)$/.exec(e.key);

@@ -302,3 +302,9 @@ test('options repeated on many proxies or groups are warned once, at the first u
   assert.match(warnings[1]!.message, /5:44 proxy-groups\[0\]\.filter: .*"filter".*2 group\(s\): g1, g2/);
   assert.deepEqual(c.ignored.map((i) => i.key), ['proxies[].tfo']);
 });
+
+test('pre-1.0 Clash keys (Proxy, Proxy Group, Rule) warn with their new names', () => {
+  const { warnings } = ok('Proxy: []\nProxy Group: []\nRule: []\n');
+  assert.deepEqual(warnings.map((w) => w.context.expected), ['"proxies:"', '"proxy-groups:"', '"rules:"']);
+  assert.match(warnings[0]!.message, /1:1 Proxy: .*old Clash key/);
+});

@@ -118,3 +118,15 @@ test('listeners may not share a port: the conflict is reported at the key that w
   // A disabled DNS server does not hold its port.
   assert.deepEqual(parseConfig('dns: {enable: false, listen: "127.0.0.1:7890"}\n', FILE).errors, []);
 });
+
+test('capture needs a TPROXY port, and local capture needs a routing mark', () => {
+  const noPort = parseConfig('tproxy-port: 0\ncapture: {enable: true}\n', FILE);
+  assert.deepEqual(noPort.errors.map((e) => e.code), ['SY_ERR_CONFIG_CONFLICT']);
+  assert.ok(noPort.errors[0]!.message.startsWith(`${FILE}:1:14 tproxy-port:`), noPort.errors[0]!.message);
+  const noMark = parseConfig('routing-mark: 0\ncapture: {enable: true}\n', FILE);
+  assert.deepEqual(noMark.errors.map((e) => e.code), ['SY_ERR_CONFIG_CONFLICT']);
+  assert.ok(noMark.errors[0]!.message.startsWith(`${FILE}:1:15 routing-mark:`), noMark.errors[0]!.message);
+  // Without capture both are fine: 0 disables the listener / the mark.
+  assert.deepEqual(parseConfig('tproxy-port: 0\nrouting-mark: 0\n', FILE).errors, []);
+  assert.deepEqual(parseConfig('routing-mark: 0\ncapture: {enable: true, local: false, lan: true, interfaces: [eth1]}\n', FILE).errors, []);
+});
