@@ -11,7 +11,7 @@
 //      also fills the HostCache used by redir-host mode. Upstream failure: SERVFAIL.
 import dnsPacket from 'dns-packet';
 import type { Logger } from '../core/logger.js';
-import { ipFamily, normalizeHost } from '../core/address.js';
+import { ipFamily, normalizeHost, normalizeIp } from '../core/address.js';
 import type { FakeIpPoolImpl } from './fake-ip-pool.js';
 import type { HostsTable } from './hosts.js';
 import type { QueryResult } from './resolver.js';
@@ -93,6 +93,9 @@ export function createDnsHandler(opts: DnsHandlerOptions): DnsHandler {
     const type = q.type;
     if (type === 'A' || type === 'AAAA') {
       const fam = type === 'A' ? 4 : 6;
+      // A query for an IP literal answers itself (never a fake IP for an address).
+      const lit = ipFamily(normalizeIp(q.name));
+      if (lit !== 0) return { rcode: RCODE.NOERROR, answers: lit === fam ? [rr(q.name, type, normalizeIp(q.name), hostsTtl)] : [] };
       const fromHosts = opts.hosts?.lookup(name);
       if (fromHosts) return { rcode: RCODE.NOERROR, answers: fromHosts.filter((ip) => ipFamily(ip) === fam).map((ip) => rr(q.name, type, ip, hostsTtl)) };
       if (type === 'AAAA' && !opts.ipv6) return { rcode: RCODE.NOERROR };

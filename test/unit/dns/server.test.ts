@@ -45,6 +45,13 @@ test('fake-ip: A answered from the pool with TTL 1; the same name keeps its IP',
   assert.equal(up.count('www.example.com'), 0, 'fake answers never touch the upstream');
 });
 
+test('fake-ip: an IP literal asked as a name answers itself, never a fake IP', async () => {
+  const { port, fakeIp } = await start();
+  assert.deepEqual((await udpQuery(port, '192.0.2.77', 'A')).answers.map((x) => x.data), ['192.0.2.77']);
+  assert.equal((await udpQuery(port, '192.0.2.77', 'AAAA')).answers.length, 0);
+  assert.equal(fakeIp.size(4), 0);
+});
+
 test('fake-ip-filter names get the real answer from upstream', async () => {
   const { port } = await start();
   assert.deepEqual((await udpQuery(port, 'a.test', 'A')).answers!.map((x) => x.data), ['192.0.2.10']);
