@@ -2,7 +2,7 @@
 // the rest is exported for tests and the controller.
 export { buildOutbounds, GLOBAL, type OutboundSet, type OutboundDeps } from './build.js';
 export { plainSocketFactory, fdSocketFactory, type SocketFactory } from './socket-factory.js';
-export { memoryStateStore, type StateStore } from './state-store.js';
+export { memoryStateStore, fileStateStore, type StateStore } from './state-store.js';
 export { DirectOutbound } from './direct.js';
 export { rejectOutbound, rejectDropOutbound, passOutbound } from './reject.js';
 export { Socks5Outbound } from './socks5.js';
