@@ -62,8 +62,15 @@ function readProvider(cx: SectionContext, name: string, map: LMap, path: string)
   if (type === 'http') need('url', 'the http(s) URL of the list');
   if (type === 'file') need('path', 'the path of the list file (relative to the config directory)');
   if (type === 'inline') need('payload', 'a list of entries');
+  // Keys that belong to another provider type are accepted and do nothing: say so.
+  const onlyFor: Record<string, 'http' | 'inline' | 'file|http'> = { url: 'http', payload: 'inline', path: 'file|http' };
   for (const x of map.entries) {
     const sub = `${path}.${x.key}`;
+    const owner = onlyFor[x.key];
+    if (owner !== undefined && !owner.split('|').includes(type)) {
+      d.warn('SY_ERR_CONFIG_IGNORED_OPTION', x.keyPos, sub, { value: x.key, detail: `only used by type ${owner.replace('|', '/')} providers; this one is ${type}` });
+      continue;
+    }
     switch (x.key) {
       case 'type':
       case 'behavior':
@@ -81,7 +88,7 @@ function readProvider(cx: SectionContext, name: string, map: LMap, path: string)
       case 'path': {
         const s = readNonEmptyString(d, x.value, sub, 'a file path');
         if (s === undefined) ok = false;
-        else if (type !== 'inline') {
+        else {
           const abs = resolve(home, s);
           if (type === 'http' && !insideDir(home, abs)) {
             d.error('SY_ERR_CONFIG_PATH_TRAVERSAL', x.value.pos, sub, { value: s, detail: `resolves to ${abs}`, expected: `a path inside ${home}` });

@@ -308,3 +308,13 @@ test('pre-1.0 Clash keys (Proxy, Proxy Group, Rule) warn with their new names', 
   assert.deepEqual(warnings.map((w) => w.context.expected), ['"proxies:"', '"proxy-groups:"', '"rules:"']);
   assert.match(warnings[0]!.message, /1:1 Proxy: .*old Clash key/);
 });
+
+test('provider keys of another provider type are warned about and ignored', () => {
+  const { config: c, warnings } = ok('rule-providers:\n  a: {type: inline, behavior: domain, payload: [a.example], path: x.yaml, url: "https://example.com/x"}\n  b: {type: file, behavior: domain, path: b.yaml, payload: [b.example]}\n');
+  assert.deepEqual(warnings.map((w) => [w.code, w.context.where]), [
+    ['SY_ERR_CONFIG_IGNORED_OPTION', `${FILE}:2:61 rule-providers.a.path`],
+    ['SY_ERR_CONFIG_IGNORED_OPTION', `${FILE}:2:75 rule-providers.a.url`],
+    ['SY_ERR_CONFIG_IGNORED_OPTION', `${FILE}:3:51 rule-providers.b.payload`],
+  ]);
+  assert.deepEqual([c.ruleProviders.a!.path, c.ruleProviders.a!.url, c.ruleProviders.b!.payload], ['', '', []]);
+});
