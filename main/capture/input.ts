@@ -16,7 +16,7 @@ export interface CaptureInput extends CaptureConfig {
   readonly routingMark: number;
   /** IP addresses of the upstream proxy servers: never captured */
   readonly upstreams: readonly string[];
-  /** this host's own addresses: never captured (fib `local` covers them too) */
+  /** this host's own addresses or connected subnets (CIDRs): never captured (fib `local` covers the addresses too) */
   readonly hostAddresses: readonly string[];
 }
 
@@ -54,11 +54,16 @@ export function captureInputFrom(
   };
 }
 
-/** This host's interface addresses (v4 and v6, zone stripped). */
+/**
+ * This host's interface addresses with their connected subnets as CIDRs
+ * (e.g. 192.168.1.10/24): traffic to a directly connected network is never
+ * captured, so gateway mode keeps the upstream LAN and router admin pages
+ * reachable (reference §5 #5).
+ */
 export function localAddresses(): string[] {
   const out: string[] = [];
   for (const list of Object.values(networkInterfaces())) {
-    for (const a of list ?? []) out.push(a.address.replace(/%.*$/, ''));
+    for (const a of list ?? []) out.push((a.cidr ?? a.address).replace(/%[^/]*/, ''));
   }
   return out;
 }

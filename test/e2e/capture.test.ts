@@ -33,7 +33,7 @@ function inputFor(topo: GatewayTopology, onFailure: 'open' | 'closed'): CaptureI
     enable: true, local: true, lan: true, interfaces: [topo.ifaces.gwLan], ipv6: true, bypass: [], onFailure,
     excludeInterfaces: ['docker*', 'veth*', 'br-*'], mark: MARK, table: 720, dnsRedirect: true, deadmanSeconds: DEADMAN,
     tproxyPort: TPROXY_PORT, dnsPort: DNS_PORT, routingMark: ROUTING_MARK,
-    upstreams: [a.upstream4, a.upstream6], hostAddresses: [a.gwLan4, a.gwWan4, a.gwLan6, a.gwWan6],
+    upstreams: [a.upstream4, a.upstream6], hostAddresses: [`${a.gwLan4}/24`, `${a.gwWan4}/24`, `${a.gwLan6}/64`, `${a.gwWan6}/64`],
   };
 }
 
@@ -116,6 +116,13 @@ test('capture e2e: LAN and local capture, DNS redirect, no loop, dead-man open/c
     await new Promise((r) => setTimeout(r, 200));
     const tcp = proxy.events.filter((e) => e.tcp).slice(before);
     assert.deepEqual(tcp, [{ tcp: { src: addr.client4, dst: { ip: addr.internet4[1], port: 80 } } }]);
+  });
+
+  await t.test('connected subnets (the upstream side) are never captured', async () => {
+    const before = proxy.events.length;
+    assert.equal(await client(lan, 'tcp', addr.upstream4, 80), `seen ${addr.client4}`);
+    assert.equal(await client(lan, 'tcp', addr.upstream6, 80), `seen ${addr.client6}`);
+    assert.equal(proxy.events.length, before);
   });
 
   await t.test("this machine's own traffic (a process in gw) is captured", async () => {
