@@ -30,7 +30,7 @@ export function TrafficChart({ series }: { series: TrafficSeries }) {
         { stroke: axis, size: 80, values: (_u, vals) => vals.map((v) => speed(v)), grid: { stroke: 'rgba(128,128,128,0.15)' } },
       ],
       series: [
-        {},
+        { label: t('overview.time') },
         { label: t('overview.upload'), stroke: up, width: 2, points: { show: false }, value: (_u, v) => (v == null ? '—' : speed(v)) },
         { label: t('overview.download'), stroke: down, width: 2, points: { show: false }, value: (_u, v) => (v == null ? '—' : speed(v)) },
       ],

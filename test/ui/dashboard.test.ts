@@ -1,0 +1,201 @@
+// The dashboard in real Chromium against a live core (`switchyard run`):
+// every page in both languages (screenshots in test-artifacts/ui/), the mode
+// switch, a connection through the mixed port with its rule and chain, closing
+// it from the UI, "where would this go?", an inline rule set's entry count, and
+// the login form on a wrong secret.
+import { after, before, describe, test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { SocksClient } from 'socks';
+import type { Page } from 'playwright-core';
+import type { ApiConfigs } from '../../main/controller/api-types.js';
+import { CoreUnavailable, attachCore, startCore, type LiveCore } from './core-process.js';
+import { LANGS, PAGES, catalog, englishIn, launchUi, rawKeysIn, watchErrors, type UiBrowser } from './browser.js';
+
+const root = new URL('../..', import.meta.url).pathname;
+const ARTIFACTS = join(root, 'test-artifacts', 'ui');
+
+let core: LiveCore | null = null;
+let ui: UiBrowser | null = null;
+let skipReason = '';
+let echo: Server | null = null;
+let echoPort = 0;
+const serverSockets = new Set<Socket>();
+
+before(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const build = spawnSync('npm', ['run', '-s', 'build:ui'], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+  assert.equal(build.status, 0, `vite build failed: ${build.stderr}`);
+  // The "internet" for this test: an echo server on loopback.
+  echo = createServer((s) => {
+    serverSockets.add(s);
+    s.on('close', () => serverSockets.delete(s));
+    s.on('error', () => {});
+    s.pipe(s);
+  });
+  await new Promise<void>((r) => echo!.listen(0, '127.0.0.1', r));
+  echoPort = (echo.address() as { port: number }).port;
+  try {
+    core = process.env.SY_UI_CORE ? attachCore(process.env.SY_UI_CORE, process.env.SY_UI_SECRET ?? '') : await startCore(
+      [
+        'proxy-groups:',
+        '  - {name: Proxy, type: select, proxies: [DIRECT]}',
+        'rule-providers:',
+        "  mine: {type: inline, behavior: domain, payload: ['+.example.org', 'example.net', 'example.com']}",
+        'rules:',
+        '  - RULE-SET,mine,DIRECT',
+        '  - IP-CIDR,127.0.0.1/32,Proxy,no-resolve',
+        '  - MATCH,DIRECT',
+      ].join('\n'),
+    );
+  } catch (e) {
+    if (e instanceof CoreUnavailable) {
+      skipReason = `${e.message} — the UI suite needs the engine`;
+      return;
+    }
+    throw e;
+  }
+  ui = await launchUi();
+});
+
+after(async () => {
+  await ui?.close();
+  await core?.stop();
+  for (const s of serverSockets) s.destroy();
+  await new Promise<void>((r) => (echo ? echo.close(() => r()) : r()));
+});
+
+const url = (hash: string, secret = core!.secret) => `${core!.controller}/ui/?secret=${encodeURIComponent(secret)}#/${hash}`;
+
+async function openPage(lang: string, hash: string, viewport?: { width: number; height: number }): Promise<{ page: Page; errors: string[] }> {
+  const ctx = await ui!.context(lang, viewport);
+  const page = await ctx.newPage();
+  const errors = watchErrors(page);
+  await page.goto(url(hash));
+  await page.waitForSelector('main h1', { timeout: 10_000 });
+  return { page, errors };
+}
+
+function skipIfNoCore(t: TestContext): boolean {
+  if (!skipReason) return false;
+  t.skip(skipReason);
+  return true;
+}
+
+describe('dashboard against a live core', () => {
+  test('every page renders in both languages: no console errors, no raw keys, no English left in zh-CN; screenshots saved', async (t) => {
+    if (skipIfNoCore(t)) return;
+    const en = catalog('en');
+    const zh = catalog('zh-CN');
+    for (const lang of LANGS) {
+      const { page, errors } = await openPage(lang, 'overview');
+      for (const p of PAGES) {
+        await page.goto(url(p));
+        await page.waitForSelector(`nav a.active[data-page="${p}"]`, { timeout: 10_000 });
+        await page.waitForTimeout(800); // first stream frames
+        await page.screenshot({ path: join(ARTIFACTS, `${lang}-${p}.png`) });
+        const text = await page.innerText('body');
+        assert.deepEqual(rawKeysIn(text, Object.keys(en)), [], `${lang} ${p}: raw i18n keys visible`);
+        if (lang === 'zh-CN') assert.deepEqual(englishIn(text, en, zh), [], `zh-CN ${p}: untranslated English`);
+        assert.equal(await page.locator('.error-box').count(), 0, `${lang} ${p}: ${await page.locator('.error-box').allInnerTexts()}`);
+      }
+      assert.deepEqual(errors, [], `${lang}: console errors`);
+      await page.context().close();
+    }
+    // Phone width: the layout folds to one column and stays usable.
+    for (const p of ['overview', 'connections'] as const) {
+      const { page, errors } = await openPage('en', p, { width: 390, height: 844 });
+      await page.waitForTimeout(500);
+      await page.screenshot({ path: join(ARTIFACTS, `phone-en-${p}.png`) });
+      const overflow = (await page.evaluate('document.documentElement.scrollWidth - window.innerWidth')) as number;
+      assert.ok(overflow <= 1, `${p}: page scrolls sideways by ${overflow}px at phone width`);
+      assert.deepEqual(errors, []);
+      await page.context().close();
+    }
+  });
+
+  test('the mode switch changes GET /configs', async (t) => {
+    if (skipIfNoCore(t)) return;
+    const { page, errors } = await openPage('en', 'overview');
+    for (const mode of ['global', 'direct', 'rule'] as const) {
+      await page.click(`[data-testid="mode-switch"] button[data-value="${mode}"]`);
+      const deadline = Date.now() + 5000;
+      let now = '';
+      while (Date.now() < deadline && (now = (await core!.api<ApiConfigs>('GET', '/configs')).mode) !== mode) await page.waitForTimeout(100);
+      assert.equal(now, mode);
+      await page.waitForSelector(`[data-testid="mode-switch"] button[data-value="${mode}"][aria-checked="true"]`, { timeout: 5000 });
+    }
+    assert.deepEqual(errors, []);
+    await page.context().close();
+  });
+
+  test('a connection through the mixed port shows its rule and chain; closing it in the UI ends it for the client', async (t) => {
+    if (skipIfNoCore(t)) return;
+    if (!core!.mixedPort) return t.skip('attached core (SY_UI_CORE) has no known mixed port');
+    const { socket } = await SocksClient.createConnection({
+      proxy: { host: '127.0.0.1', port: core!.mixedPort, type: 5 },
+      command: 'connect',
+      destination: { host: '127.0.0.1', port: echoPort },
+      timeout: 5000,
+    });
+    const closed = new Promise<void>((r) => socket.once('close', () => r()));
+    socket.on('error', () => {});
+    socket.write('hello');
+    const echoed = await new Promise<string>((resolve, reject) => {
+      socket.once('data', (d: Buffer) => resolve(d.toString()));
+      setTimeout(() => reject(new Error('no echo within 5 s')), 5000).unref();
+    });
+    assert.equal(echoed, 'hello');
+
+    const { page, errors } = await openPage('en', 'connections');
+    await page.fill('input[type="search"]', `:${echoPort}`);
+    const row = page.locator('[data-testid="conn-rows"] .vrow', { hasText: `127.0.0.1:${echoPort}` });
+    await row.first().waitFor({ timeout: 10_000 });
+    assert.equal(await row.count(), 1);
+    assert.equal(await row.locator('[data-testid="conn-rule"]').innerText(), 'IPCIDR(127.0.0.1/32)');
+    assert.equal(await row.locator('[data-testid="conn-chain"]').innerText(), 'Proxy → DIRECT');
+    await page.screenshot({ path: join(ARTIFACTS, 'en-connections-live.png') });
+
+    await row.locator('[data-testid="conn-close"]').click();
+    const ended = await Promise.race([closed.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 5000).unref())]);
+    assert.ok(ended, 'the client saw its connection close within 5 s');
+    await row.first().waitFor({ state: 'detached', timeout: 5000 });
+    // And it is in the closed history.
+    await page.click('button[role="tab"]:not([aria-selected="true"])');
+    await page.locator('[data-testid="conn-rows"] .vrow', { hasText: `127.0.0.1:${echoPort}` }).first().waitFor({ timeout: 5000 });
+    await page.screenshot({ path: join(ARTIFACTS, 'en-connections-closed.png') });
+    assert.deepEqual(errors, []);
+    await page.context().close();
+  });
+
+  test('"where would this go?" explains a decision; the inline rule set shows its entry count', async (t) => {
+    if (skipIfNoCore(t)) return;
+    if (!core!.mixedPort) return t.skip('attached core (SY_UI_CORE) does not run this test\'s config');
+    const { page, errors } = await openPage('en', 'rules');
+    await page.fill('[data-testid="match-host"]', 'www.example.org');
+    await page.click('form.match button[type="submit"]');
+    const result = await page.locator('[data-testid="match-result"]').innerText({ timeout: 5000 });
+    assert.match(result, /DIRECT/);
+    assert.match(result, /RuleSet,mine|RULE-SET,mine/);
+    await page.goto(url('rule-sets'));
+    const set = page.locator('[data-testid="rule-set"]', { hasText: 'mine' });
+    assert.equal(await set.locator('[data-testid="rule-set-count"]').innerText({ timeout: 5000 }), '3');
+    assert.deepEqual(errors, []);
+    await page.context().close();
+  });
+
+  test('a wrong secret shows the login form with a clear message (both languages)', async (t) => {
+    if (skipIfNoCore(t)) return;
+    for (const lang of LANGS) {
+      const ctx = await ui!.context(lang);
+      const page = await ctx.newPage();
+      await page.goto(url('overview', 'wrong-secret'));
+      await page.getByText(catalog(lang)['login.unauthorized']!).waitFor({ timeout: 10_000 });
+      await page.screenshot({ path: join(ARTIFACTS, `${lang}-login.png`) });
+      await ctx.close();
+    }
+  });
+});
