@@ -12,3 +12,4 @@ export { DEFAULT_SOCKET_FACTORY, type DnsSocketFactory } from './exchange.js';
 export { parseNameserver, parseNameservers, type Nameserver } from './nameserver.js';
 export { compileDomainFilter, compileDomainSet, type DomainSet } from './wildcard.js';
 export { DnsCache, type CacheOptions } from './cache.js';
+export { markedSocketFactory } from './marked-sockets.js';

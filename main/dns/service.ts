@@ -18,10 +18,11 @@ import { createHostsTable } from './hosts.js';
 import { createDnsServer, type DnsServer } from './server.js';
 import { queryForApi } from './api.js';
 import type { DnsSocketFactory } from './exchange.js';
+import { markedSocketFactory } from './marked-sockets.js';
 
 export interface DnsServiceDeps {
   readonly logger: Logger;
-  /** Sockets for upstream queries (the engine's set SO_MARK = routing-mark). */
+  /** Sockets for upstream queries; default markedSocketFactory(config.routingMark) (SO_MARK, so never recaptured). */
   readonly sockets?: DnsSocketFactory;
   /** Where the fake-ip mapping is kept; default `<config.home>/fake-ip-pool.json`, '' = not persisted. */
   readonly poolFile?: string;
@@ -52,7 +53,8 @@ export function createDnsService(config: Config, deps: DnsServiceDeps): DnsServi
   for (const [key, v] of [['fallback', dns.fallback.length], ['nameserver-policy', Object.keys(dns.nameserverPolicy).length]] as const) {
     if (v > 0) log.warn(`dns.${key} is not supported yet and is ignored`, { where: dns.where });
   }
-  const resolver = new UpstreamResolver({ nameservers: dns.nameserver, sockets: deps.sockets, hostCache, hosts, ipv6: dns.ipv6, logger: log });
+  const sockets = deps.sockets ?? markedSocketFactory(config.routingMark);
+  const resolver = new UpstreamResolver({ nameservers: dns.nameserver, sockets, hostCache, hosts, ipv6: dns.ipv6, logger: log });
   const fakeIp = dns.enable && dns.enhancedMode === 'fake-ip'
     ? createFakeIpPool({ range: dns.fakeIpRange, range6: dns.fakeIpRange6, filter: dns.fakeIpFilter, logger: log })
     : undefined;

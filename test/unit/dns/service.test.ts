@@ -8,6 +8,7 @@ import { createDnsService } from '../../../main/dns/service.js';
 import { NULL_LOGGER } from '../../../main/core/logger.js';
 import { startTestUpstream } from './upstream-fixture.js';
 import { freePort, udpQuery } from './client.js';
+import { DEFAULT_SOCKET_FACTORY } from '../../../main/dns/exchange.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sy-dns-svc-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -35,7 +36,7 @@ rules:
   assert.deepEqual(parsed.errors.map((e) => e.message), []);
   const config = parsed.config!;
 
-  const first = createDnsService(config, { logger: NULL_LOGGER });
+  const first = createDnsService(config, { logger: NULL_LOGGER, sockets: DEFAULT_SOCKET_FACTORY });
   await first.start();
   const port = first.server!.address().port;
   const fake = (await udpQuery(port, 'www.example.org', 'A')).answers[0]!.data as string;
@@ -49,7 +50,7 @@ rules:
   await first.close();
   assert.ok(existsSync(join(dir, 'fake-ip-pool.json')), 'mapping saved on close');
 
-  const second = createDnsService(config, { logger: NULL_LOGGER });
+  const second = createDnsService(config, { logger: NULL_LOGGER, sockets: DEFAULT_SOCKET_FACTORY });
   await second.start();
   t.after(() => second.close());
   assert.equal(second.fakeIp!.lookupHost(fake), 'www.example.org', 'the mapping survived the restart');
@@ -60,7 +61,7 @@ rules:
 
 test('dns disabled: no server and no pool, but a resolver for the rules', async () => {
   const parsed = parseConfig('dns:\n  enable: false\n  nameserver: [192.0.2.53]\nrules:\n  - MATCH,DIRECT\n', join(dir, 'c2.yaml'), { home: dir });
-  const svc = createDnsService(parsed.config!, { logger: NULL_LOGGER });
+  const svc = createDnsService(parsed.config!, { logger: NULL_LOGGER, sockets: DEFAULT_SOCKET_FACTORY });
   await svc.start();
   assert.equal(svc.server, undefined);
   assert.equal(svc.fakeIp, undefined);
