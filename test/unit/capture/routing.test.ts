@@ -52,5 +52,5 @@ test('captureInputFrom: runtime facts from the config (DNS port from dns.listen,
   assert.equal(i.routingMark, 0x1000);
   const off = captureInputFrom({ capture, tproxyPort: 7893, routingMark: 0x1000, dns: { enable: false, listen: '0.0.0.0:1053' } as never }, { upstreams: [] });
   assert.equal(off.dnsPort, 0);
-  assert.ok(off.hostAddresses.includes('127.0.0.1'), 'defaults to the interface addresses');
+  assert.ok(off.hostAddresses.includes('127.0.0.1/8'), 'defaults to the interface addresses with their subnets');
 });
