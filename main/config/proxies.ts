@@ -6,8 +6,8 @@ import type { ProxyConfig } from './types.js';
 import type { SectionContext } from './general.js';
 import { isHostname } from './address.js';
 import { reportOtherKey } from './keys.js';
-import { readBool, readInt, readMap, readNonEmptyString, readSeq, readString, shown } from './read.js';
-import type { LEntry, LMap } from './yaml-tree.js';
+import { readBool, readInt, readMap, readNonEmptyString, readSeq, readString } from './read.js';
+import type { LEntry, LMap, Pos } from './yaml-tree.js';
 import type { OnceNote } from './refs.js';
 
 export const SUPPORTED_PROXY_TYPES = ['socks5', 'http'] as const;
@@ -18,7 +18,7 @@ export const UNSUPPORTED_PROXY_TYPES: ReadonlySet<string> = new Set([
   'mieru', 'anytls', 'direct', 'dns', 'reject', 'socks4', 'masque', 'sudoku', 'trusttunnel',
 ]);
 
-const OWN_KEYS = ['name', 'type', 'server', 'port', 'username', 'password', 'udp', 'tls', 'skip-cert-verify'];
+const OWN_KEYS: readonly string[] = ['name', 'type', 'server', 'port', 'username', 'password', 'udp', 'tls', 'skip-cert-verify'];
 
 /** Per-proxy options mihomo has that switchyard does not implement. */
 const IGNORED_PROXY_KEYS: ReadonlySet<string> = new Set([
@@ -49,98 +49,93 @@ export function readProxies(cx: SectionContext, e: LEntry): ProxyConfig[] {
 }
 
 function readProxy(cx: SectionContext, map: LMap, path: string, ignoredOpts: Map<string, OnceNote>): ProxyConfig | undefined {
+  const id = readIdentity(cx, map, path);
+  if (!id) return undefined;
+  if ((SUPPORTED_PROXY_TYPES as readonly string[]).includes(id.type)) return readRelayable(cx, map, path, id, ignoredOpts);
+  if (UNSUPPORTED_PROXY_TYPES.has(id.type)) return unavailable(cx, map, path, id);
+  cx.d.error('SY_ERR_CONFIG_ENUM', id.typePos, `${path}.type`, {
+    value: id.rawType,
+    expected: `one of ${SUPPORTED_PROXY_TYPES.join(', ')}, or a Clash type (${[...UNSUPPORTED_PROXY_TYPES].join(', ')})`,
+  });
+  return undefined;
+}
+
+interface Identity {
+  name: string;
+  type: string;
+  rawType: string;
+  typePos: Pos;
+}
+
+/** name and type, both required; the name is registered for the cross-checks. */
+function readIdentity(cx: SectionContext, map: LMap, path: string): Identity | undefined {
   const { d } = cx;
-  const get = (k: string) => map.entries.find((x) => x.key === k);
-  const nameE = get('name');
-  const typeE = get('type');
-  const where = d.where(map.pos, path);
-  let ok = true;
-  const name = nameE ? readNonEmptyString(d, nameE.value, `${path}.name`) : undefined;
+  const nameE = map.entries.find((x) => x.key === 'name');
+  const typeE = map.entries.find((x) => x.key === 'type');
   if (!nameE) d.error('SY_ERR_CONFIG_MISSING', map.pos, `${path}.name`, { expected: 'a unique proxy name' });
   if (!typeE) d.error('SY_ERR_CONFIG_MISSING', map.pos, `${path}.type`, { expected: `one of ${SUPPORTED_PROXY_TYPES.join(', ')} (or another Clash type, loaded as unavailable)` });
-  if (name === undefined || !typeE) return undefined;
-  cx.refs.names.push({ name, kind: 'proxy', pos: nameE!.value.pos, path: `${path}.name` });
-  const rawType = readString(d, typeE.value, `${path}.type`);
-  if (rawType === undefined) return undefined;
-  const type = rawType.toLowerCase();
+  const name = nameE ? readNonEmptyString(d, nameE.value, `${path}.name`) : undefined;
+  if (name !== undefined) cx.refs.names.push({ name, kind: 'proxy', pos: nameE!.value.pos, path: `${path}.name` });
+  const rawType = typeE ? readString(d, typeE.value, `${path}.type`) : undefined;
+  if (name === undefined || rawType === undefined) return undefined;
+  return { name, type: rawType.toLowerCase(), rawType, typePos: typeE!.value.pos };
+}
 
-  if (!(SUPPORTED_PROXY_TYPES as readonly string[]).includes(type)) {
-    if (!UNSUPPORTED_PROXY_TYPES.has(type)) {
-      d.error('SY_ERR_CONFIG_ENUM', typeE.value.pos, `${path}.type`, {
-        value: rawType,
-        expected: `one of ${SUPPORTED_PROXY_TYPES.join(', ')}, or a Clash type (${[...UNSUPPORTED_PROXY_TYPES].join(', ')})`,
-      });
-      return undefined;
-    }
-    d.warn('SY_ERR_CONFIG_UNSUPPORTED_PROXY', typeE.value.pos, `${path}.type`, {
-      value: rawType,
-      detail: `proxy "${name}" is kept as an unavailable member of its groups`,
-      expected: `${SUPPORTED_PROXY_TYPES.join(' or ')} to relay through it`,
-    });
-    const server = get('server');
-    const port = get('port');
-    return {
-      name, type, supported: false, where,
-      server: server && server.value.kind === 'scalar' && server.value.value !== null ? server.value.text : '',
-      port: port && port.value.kind === 'scalar' && typeof port.value.value === 'number' ? port.value.value : 0,
-      username: '', password: '', udp: false, tls: false, skipCertVerify: false,
-    };
-  }
+/** A Clash proxy type switchyard cannot relay: one warning, kept so groups and rules naming it still load. */
+function unavailable(cx: SectionContext, map: LMap, path: string, id: Identity): ProxyConfig {
+  cx.d.warn('SY_ERR_CONFIG_UNSUPPORTED_PROXY', id.typePos, `${path}.type`, {
+    value: id.rawType,
+    detail: `proxy "${id.name}" is kept as an unavailable member of its groups`,
+    expected: `${SUPPORTED_PROXY_TYPES.join(' or ')} to relay through it`,
+  });
+  const server = map.entries.find((x) => x.key === 'server')?.value;
+  const port = map.entries.find((x) => x.key === 'port')?.value;
+  return {
+    name: id.name, type: id.type, supported: false, where: cx.d.where(map.pos, path),
+    server: server?.kind === 'scalar' && server.value !== null ? server.text : '',
+    port: port?.kind === 'scalar' && typeof port.value === 'number' ? port.value : 0,
+    username: '', password: '', udp: false, tls: false, skipCertVerify: false,
+  };
+}
 
-  const p = { name, type, supported: true, server: '', port: 0, username: '', password: '', udp: false, tls: false, skipCertVerify: false, where };
+type MutableProxy = { -readonly [K in keyof ProxyConfig]: ProxyConfig[K] };
+
+/** socks5 / http: every field checked; server and port required. */
+function readRelayable(cx: SectionContext, map: LMap, path: string, id: Identity, ignoredOpts: Map<string, OnceNote>): ProxyConfig | undefined {
+  const { d } = cx;
+  const p: MutableProxy = { name: id.name, type: id.type, supported: true, server: '', port: 0, username: '', password: '', udp: false, tls: false, skipCertVerify: false, where: d.where(map.pos, path) };
+  const errorsBefore = d.errors.length;
+  const field: Record<string, (x: LEntry, sub: string) => void> = {
+    name: () => {},
+    type: () => {},
+    server: (x, sub) => {
+      const s = readNonEmptyString(d, x.value, sub, 'a host name or IP address');
+      if (s !== undefined && isIP(s) === 0 && !isHostname(s)) d.error('SY_ERR_CONFIG_BAD_ADDRESS', x.value.pos, sub, { value: s, expected: 'a host name or IP address' });
+      else if (s !== undefined) p.server = s;
+    },
+    port: (x, sub) => (p.port = readInt(d, x.value, sub, 1, 65535) ?? 0),
+    username: (x, sub) => (p.username = readString(d, x.value, sub) ?? ''),
+    // The password is never echoed: it is a credential.
+    password: (x, sub) => {
+      if (x.value.kind !== 'scalar') d.error('SY_ERR_CONFIG_TYPE', x.value.pos, sub, { value: '(hidden)', expected: 'a string' });
+      else p.password = x.value.value === null ? '' : x.value.text;
+    },
+    udp: (x, sub) => (p.udp = readBool(d, x.value, sub) ?? false),
+    tls: (x, sub) => (p.tls = readBool(d, x.value, sub) ?? false),
+    'skip-cert-verify': (x, sub) => (p.skipCertVerify = readBool(d, x.value, sub) ?? false),
+  };
   for (const x of map.entries) {
     const sub = `${path}.${x.key}`;
-    switch (x.key) {
-      case 'name':
-      case 'type':
-        break;
-      case 'server': {
-        const s = readNonEmptyString(d, x.value, sub, 'a host name or IP address');
-        if (s === undefined) ok = false;
-        else if (isIP(s) === 0 && !isHostname(s)) {
-          d.error('SY_ERR_CONFIG_BAD_ADDRESS', x.value.pos, sub, { value: s, expected: 'a host name or IP address' });
-          ok = false;
-        } else p.server = s;
-        break;
-      }
-      case 'port': {
-        const v = readInt(d, x.value, sub, 1, 65535);
-        if (v === undefined) ok = false;
-        else p.port = v;
-        break;
-      }
-      case 'username':
-        p.username = readString(d, x.value, sub) ?? '';
-        break;
-      case 'password':
-        // The value is never echoed: it is a credential.
-        if (x.value.kind !== 'scalar') d.error('SY_ERR_CONFIG_TYPE', x.value.pos, sub, { value: '(hidden)', expected: 'a string' });
-        else p.password = x.value.value === null ? '' : x.value.text;
-        break;
-      case 'udp':
-        p.udp = readBool(d, x.value, sub) ?? false;
-        break;
-      case 'tls':
-        p.tls = readBool(d, x.value, sub) ?? false;
-        break;
-      case 'skip-cert-verify':
-        p.skipCertVerify = readBool(d, x.value, sub) ?? false;
-        break;
-      default:
-        if (IGNORED_PROXY_KEYS.has(x.key)) {
-          const note = ignoredOpts.get(x.key);
-          if (note) note.owners.push(name);
-          else ignoredOpts.set(x.key, { pos: x.keyPos, path: sub, owners: [name] });
-        } else reportOtherKey(d, x, sub, [...OWN_KEYS, ...IGNORED_PROXY_KEYS], () => false, cx.ignored);
-    }
+    const h = Object.prototype.hasOwnProperty.call(field, x.key) ? field[x.key] : undefined;
+    if (h) h(x, sub);
+    else if (IGNORED_PROXY_KEYS.has(x.key)) {
+      const note = ignoredOpts.get(x.key);
+      if (note) note.owners.push(id.name);
+      else ignoredOpts.set(x.key, { pos: x.keyPos, path: sub, owners: [id.name] });
+    } else reportOtherKey(d, x, sub, [...OWN_KEYS, ...IGNORED_PROXY_KEYS], () => false, cx.ignored);
   }
-  if (!get('server')) {
-    d.error('SY_ERR_CONFIG_MISSING', map.pos, `${path}.server`, { value: name, expected: 'the upstream host name or IP address' });
-    ok = false;
+  for (const [key, expected] of [['server', 'the upstream host name or IP address'], ['port', 'the upstream port 1-65535']] as const) {
+    if (!map.entries.some((x) => x.key === key)) d.error('SY_ERR_CONFIG_MISSING', map.pos, `${path}.${key}`, { value: id.name, expected });
   }
-  if (!get('port')) {
-    d.error('SY_ERR_CONFIG_MISSING', map.pos, `${path}.port`, { value: name, expected: 'the upstream port 1-65535' });
-    ok = false;
-  }
-  return ok ? p : undefined;
+  return d.errors.length === errorsBefore ? p : undefined;
 }
