@@ -1,7 +1,7 @@
 // The Electron entry: single instance, tray, dashboard window. Thin by design —
 // state → menu/icon logic lives in menu-model.ts / tray-state.ts, controller
 // calls in core-client.ts, service mode in service-unit.ts (all unit-tested).
-import { app, BrowserWindow, Menu, Tray, nativeImage, shell, type MenuItemConstructorOptions } from 'electron';
+import { app, BrowserWindow, dialog, Menu, Tray, nativeImage, shell, type MenuItemConstructorOptions } from 'electron';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,12 +24,12 @@ const opts = resolveShellOptions({
 const client = createCoreClient({ baseUrl: opts.controller, secret: opts.secret });
 const serviceInstalled = (): boolean => existsSync(UNIT_PATH);
 
-/** Tray labels come from the renderer's catalogs (one catalog per language). */
+/** Tray labels come from the renderer's catalogs (one catalog per language); the locale is known once the app is ready. */
 function loadCatalog(): Record<string, string> {
   const lang = app.getLocale().toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
   return JSON.parse(readFileSync(join(root, 'renderer', 'src', 'i18n', `${lang}.json`), 'utf8')) as Record<string, string>;
 }
-const catalog = loadCatalog();
+let catalog: Record<string, string> = {};
 const t = (key: string): string => catalog[key] ?? key;
 
 let tray: Tray | null = null;
@@ -48,6 +48,7 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 async function start(): Promise<void> {
+  catalog = loadCatalog();
   await refresh();
   // No core answering and no service: run one as our child (unprivileged; capture needs the service).
   if (!snapshot.configs && !serviceInstalled()) {
@@ -98,7 +99,9 @@ async function perform(action: MenuAction): Promise<void> {
   try {
     for (const step of actionPlan(action, snapshot, { serviceInstalled: serviceInstalled() })) await runStep(step);
   } catch (e) {
-    snapshot = { ...snapshot, error: e instanceof Error ? e.message : String(e) };
+    // Coded errors (ShellError) carry what to do; show them, never swallow them.
+    const code = (e as { code?: string }).code;
+    dialog.showErrorBox(t('tray.actionFailed'), `${code ? `${code}: ` : ''}${e instanceof Error ? e.message : String(e)}`);
   }
   await refresh();
   render();

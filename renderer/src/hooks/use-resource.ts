@@ -65,5 +65,17 @@ export function useAction() {
     },
     [api],
   );
-  return { run, error, busy, clear: () => setError(null) };
+  /** Like run, but resolves to whether it succeeded (for void calls). */
+  const attempt = useCallback(
+    async (fn: (c: ApiClient) => Promise<unknown>): Promise<boolean> => {
+      let ok = false;
+      await run(async (c) => {
+        await fn(c);
+        ok = true;
+      });
+      return ok;
+    },
+    [run],
+  );
+  return { run, attempt, error, busy, clear: () => setError(null) };
 }

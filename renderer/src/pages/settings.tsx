@@ -43,12 +43,12 @@ export function SettingsPage(props: SettingsProps) {
   const saveCapture = async () => {
     if (!draft) return;
     setSaved(false);
-    const ok = await action.run((c) =>
+    const ok = await action.attempt((c) =>
       c.patchConfigs({
         capture: { local: draft.local, lan: draft.lan, interfaces: splitList(ifaces), bypass: splitList(bypass), 'on-failure': draft['on-failure'] },
       }),
     );
-    if (ok !== undefined || !action.error) setSaved(true);
+    setSaved(ok);
     await configs.reload();
   };
 
@@ -89,7 +89,7 @@ export function SettingsPage(props: SettingsProps) {
               <button type="submit" class="primary" disabled={action.busy}>
                 {t('common.apply')}
               </button>
-              {saved && !action.error && <span class="ok small"> {t('common.saved')}</span>}
+              {saved && <span class="ok small"> {t('common.saved')}</span>}
             </>
           )}
         </form>
