@@ -49,10 +49,13 @@ export function canUseNetns(): boolean {
   return process.getuid?.() === 0 || process.env.CI === 'true';
 }
 
-/** Skips the test with a clear message unless root or CI; returns true when the test may go on. */
-export function requireRoot(t: SkippableTest): boolean {
+/**
+ * Skips the test with a clear message unless root or CI; returns true when
+ * the test may go on. `why` names what root is needed for.
+ */
+export function requireRoot(t: SkippableTest, why = 'network namespaces'): boolean {
   if (canUseNetns()) return true;
-  t.skip('needs root for network namespaces (run as root, or set CI=true to force)');
+  t.skip(`needs root for ${why} (run as root, or set CI=true to force)`);
   return false;
 }
 
