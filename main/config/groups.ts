@@ -51,100 +51,104 @@ export function readGroups(cx: SectionContext, e: LEntry, unsupported: ProxyConf
   return out;
 }
 
+/** A group being read: the config fields plus a per-group context shared by the field readers. */
+interface GroupDraft {
+  g: { -readonly [K in keyof GroupConfig]: GroupConfig[K] } & { proxies: string[] };
+  usesProviders: boolean;
+}
+
 function readGroup(cx: SectionContext, map: LMap, path: string, unsupported: ProxyConfig[], later: Map<string, OnceNote>): GroupConfig | undefined {
   const { d } = cx;
-  const get = (k: string) => map.entries.find((x) => x.key === k);
-  const nameE = get('name');
-  const typeE = get('type');
+  const nameE = map.entries.find((x) => x.key === 'name');
+  const typeE = map.entries.find((x) => x.key === 'type');
   if (!nameE) d.error('SY_ERR_CONFIG_MISSING', map.pos, `${path}.name`, { expected: 'a unique group name' });
   if (!typeE) d.error('SY_ERR_CONFIG_MISSING', map.pos, `${path}.type`, { expected: `one of ${GROUP_TYPES.join(', ')}` });
   const name = nameE ? readNonEmptyString(d, nameE.value, `${path}.name`) : undefined;
   if (name !== undefined) cx.refs.names.push({ name, kind: 'group', pos: nameE!.value.pos, path: `${path}.name` });
   const rawType = typeE?.value.kind === 'scalar' && typeof typeE.value.value === 'string' ? typeE.value.value.toLowerCase() : '';
   if (name !== undefined && UNSUPPORTED_GROUP_TYPES.has(rawType)) {
-    d.warn('SY_ERR_CONFIG_UNSUPPORTED_PROXY', typeE!.value.pos, `${path}.type`, {
-      value: rawType,
-      detail: `group "${name}" is kept as an unavailable outbound`,
-      expected: `one of ${GROUP_TYPES.join(', ')} to use it`,
-    });
-    const members = map.entries.find((x) => x.key === 'proxies')?.value;
-    if (members?.kind === 'seq') {
-      members.items.forEach((it, j) => {
-        if (it.kind === 'scalar' && typeof it.value === 'string') cx.refs.members.push({ owner: name, name: it.value, pos: it.pos, path: `${path}.proxies[${j}]` });
-      });
-    }
-    unsupported.push({ name, type: rawType, supported: false, server: '', port: 0, username: '', password: '', udp: false, tls: false, skipCertVerify: false, where: d.where(map.pos, path) });
+    unsupported.push(unavailableGroup(cx, map, path, name, rawType, typeE!));
     return undefined;
   }
   const type = typeE ? readEnum(d, typeE.value, `${path}.type`, GROUP_TYPES, true) : undefined;
   if (name === undefined || type === undefined) return undefined;
 
   const tested = type !== 'select';
-  const g = {
-    name, type, proxies: [] as string[], url: tested ? DEFAULT_TEST_URL : '', interval: tested ? 300 : 0,
-    timeout: 5000, tolerance: 0, lazy: true, expectedStatus: '*', hidden: false, icon: '',
-    where: d.where(map.pos, path),
+  const draft: GroupDraft = {
+    g: {
+      name, type, proxies: [], url: tested ? DEFAULT_TEST_URL : '', interval: tested ? 300 : 0,
+      timeout: 5000, tolerance: 0, lazy: true, expectedStatus: '*', hidden: false, icon: '', where: d.where(map.pos, path),
+    },
+    usesProviders: false,
   };
-  let usesProviders = false;
+  const fields = groupFields(cx, draft);
   for (const x of map.entries) {
     const sub = `${path}.${x.key}`;
-    switch (x.key) {
-      case 'name':
-      case 'type':
-        break;
-      case 'proxies': {
-        const seq = readSeq(d, x.value, sub, 'a list of proxy or group names');
-        seq?.items.forEach((it, j) => {
-          const m = readNonEmptyString(d, it, `${sub}[${j}]`, 'a proxy or group name');
-          if (m === undefined) return;
-          g.proxies.push(m);
-          cx.refs.members.push({ owner: name, name: m, pos: it.pos, path: `${sub}[${j}]` });
-        });
-        break;
-      }
-      case 'url': {
-        const s = readString(d, x.value, sub);
-        if (s !== undefined && !/^https?:\/\/[^\s/]+/i.test(s)) d.error('SY_ERR_CONFIG_BAD_ADDRESS', x.value.pos, sub, { value: s, expected: 'an http:// or https:// URL' });
-        else if (s !== undefined) g.url = s;
-        break;
-      }
-      case 'interval':
-        g.interval = readInt(d, x.value, sub, 0, 86400 * 7, 'seconds') ?? g.interval;
-        break;
-      case 'timeout':
-        g.timeout = readInt(d, x.value, sub, 1, 60000, 'milliseconds') ?? g.timeout;
-        break;
-      case 'tolerance':
-        g.tolerance = readInt(d, x.value, sub, 0, 60000, 'milliseconds') ?? g.tolerance;
-        break;
-      case 'lazy':
-        g.lazy = readBool(d, x.value, sub) ?? g.lazy;
-        break;
-      case 'expected-status': {
-        const s = readString(d, x.value, sub);
-        if (s !== undefined && !/^(\*|\d{3}(-\d{3})?(\/\d{3}(-\d{3})?)*)$/.test(s)) {
-          d.error('SY_ERR_CONFIG_TYPE', x.value.pos, sub, { value: s, expected: '"*" or status codes like 204 or 200/204/300-399' });
-        } else if (s !== undefined) g.expectedStatus = s;
-        break;
-      }
-      case 'hidden':
-        g.hidden = readBool(d, x.value, sub) ?? false;
-        break;
-      case 'icon':
-        g.icon = readString(d, x.value, sub) ?? '';
-        break;
-      default:
-        if (LATER_KEYS.has(x.key)) {
-          if (x.key === 'use' || x.key.startsWith('include-all')) usesProviders = true;
-          const note = later.get(x.key);
-          if (note) note.owners.push(name);
-          else later.set(x.key, { pos: x.keyPos, path: sub, owners: [name] });
-        } else reportOtherKey(d, x, sub, [...OWN_KEYS, ...LATER_KEYS], () => false, cx.ignored);
-    }
+    const h = Object.prototype.hasOwnProperty.call(fields, x.key) ? fields[x.key] : undefined;
+    if (h) h(x, sub);
+    else if (LATER_KEYS.has(x.key)) {
+      if (x.key === 'use' || x.key.startsWith('include-all')) draft.usesProviders = true;
+      const note = later.get(x.key);
+      if (note) note.owners.push(name);
+      else later.set(x.key, { pos: x.keyPos, path: sub, owners: [name] });
+    } else reportOtherKey(d, x, sub, [...OWN_KEYS, ...LATER_KEYS], () => false, cx.ignored);
   }
-  if (g.proxies.length === 0 && !usesProviders) {
-    d.error('SY_ERR_CONFIG_MISSING', (get('proxies')?.value ?? map).pos, `${path}.proxies`, { value: name, expected: 'at least one member (a proxy, a group, DIRECT or REJECT)' });
+  if (draft.g.proxies.length === 0 && !draft.usesProviders) {
+    const at = map.entries.find((x) => x.key === 'proxies')?.value.pos ?? map.pos;
+    d.error('SY_ERR_CONFIG_MISSING', at, `${path}.proxies`, { value: name, expected: 'at least one member (a proxy, a group, DIRECT or REJECT)' });
     return undefined;
   }
-  return g;
+  return draft.g;
+}
+
+/** Readers of the group's own keys (name and type are read first). */
+function groupFields(cx: SectionContext, draft: GroupDraft): Record<string, (x: LEntry, sub: string) => void> {
+  const { d } = cx;
+  const g = draft.g;
+  return {
+    name: () => {},
+    type: () => {},
+    proxies: (x, sub) => {
+      const seq = readSeq(d, x.value, sub, 'a list of proxy or group names');
+      seq?.items.forEach((it, j) => {
+        const m = readNonEmptyString(d, it, `${sub}[${j}]`, 'a proxy or group name');
+        if (m === undefined) return;
+        g.proxies.push(m);
+        cx.refs.members.push({ owner: g.name, name: m, pos: it.pos, path: `${sub}[${j}]` });
+      });
+    },
+    url: (x, sub) => {
+      const s = readString(d, x.value, sub);
+      if (s !== undefined && !/^https?:\/\/[^\s/]+/i.test(s)) d.error('SY_ERR_CONFIG_BAD_ADDRESS', x.value.pos, sub, { value: s, expected: 'an http:// or https:// URL' });
+      else if (s !== undefined) g.url = s;
+    },
+    interval: (x, sub) => (g.interval = readInt(d, x.value, sub, 0, 86400 * 7, 'seconds') ?? g.interval),
+    timeout: (x, sub) => (g.timeout = readInt(d, x.value, sub, 1, 60000, 'milliseconds') ?? g.timeout),
+    tolerance: (x, sub) => (g.tolerance = readInt(d, x.value, sub, 0, 60000, 'milliseconds') ?? g.tolerance),
+    lazy: (x, sub) => (g.lazy = readBool(d, x.value, sub) ?? g.lazy),
+    'expected-status': (x, sub) => {
+      const s = readString(d, x.value, sub);
+      if (s !== undefined && !/^(\*|\d{3}(-\d{3})?(\/\d{3}(-\d{3})?)*)$/.test(s)) {
+        d.error('SY_ERR_CONFIG_TYPE', x.value.pos, sub, { value: s, expected: '"*" or status codes like 204 or 200/204/300-399' });
+      } else if (s !== undefined) g.expectedStatus = s;
+    },
+    hidden: (x, sub) => (g.hidden = readBool(d, x.value, sub) ?? false),
+    icon: (x, sub) => (g.icon = readString(d, x.value, sub) ?? ''),
+  };
+}
+
+/** A relay group: one warning, kept as an unavailable outbound; its members are still checked. */
+function unavailableGroup(cx: SectionContext, map: LMap, path: string, name: string, type: string, typeE: LEntry): ProxyConfig {
+  cx.d.warn('SY_ERR_CONFIG_UNSUPPORTED_PROXY', typeE.value.pos, `${path}.type`, {
+    value: type,
+    detail: `group "${name}" is kept as an unavailable outbound`,
+    expected: `one of ${GROUP_TYPES.join(', ')} to use it`,
+  });
+  const members = map.entries.find((x) => x.key === 'proxies')?.value;
+  if (members?.kind === 'seq') {
+    members.items.forEach((it, j) => {
+      if (it.kind === 'scalar' && typeof it.value === 'string') cx.refs.members.push({ owner: name, name: it.value, pos: it.pos, path: `${path}.proxies[${j}]` });
+    });
+  }
+  return { name, type, supported: false, server: '', port: 0, username: '', password: '', udp: false, tls: false, skipCertVerify: false, where: cx.d.where(map.pos, path) };
 }
