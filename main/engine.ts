@@ -1,0 +1,285 @@
+// The composition root: builds the core from a Config, starts it in stages
+// (DNS → routing → tunnel → inbounds → controller → capture) and stops it in
+// reverse; reloads without dropping established connections. It is the one
+// place that wires the layers together.
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import { isIP } from 'node:net';
+import type { Config } from './config/types.js';
+import type { LogHub, Logger } from './core/logger.js';
+import type { Lifecycle } from './core/lifecycle.js';
+import { SyError, SyErrorList, isSyError } from './core/errors.js';
+import { loadConfig, parseConfig } from './config/load.js';
+import { ruleValidator } from './rules/validate.js';
+import { openGeoIp, type GeoIpReader } from './rules/geoip.js';
+import { createDnsService, type DnsService } from './dns/index.js';
+import { createConnectionTracker, createTrafficSampler, createMemorySampler, type ConnectionTable } from './stats/index.js';
+import { createTunnel, type Tunnel } from './tunnel/tunnel.js';
+import { createTproxyTcpInbound, createTproxyUdpInbound, createMixedInbound, type NativeInbound } from './inbound/index.js';
+import { createController, createFileStore, type Controller } from './controller/index.js';
+import { captureInputFrom, installCapture, removeCapture, startDeadman, createCommandRunner, type RunCommand } from './capture/index.js';
+import { sniff } from './sniff/index.js';
+import { openStateStore, type StateStore } from './engine/state-store.js';
+import { coreSockets, type CoreSockets, type NativeSockets } from './engine/sockets.js';
+import { buildGeneration, type Generation } from './engine/generation.js';
+import { createControllerDeps } from './engine/controller-deps.js';
+import { sniffPorts } from './engine/sniff-ports.js';
+import { systemResolver } from './engine/system-resolver.js';
+
+export type NativeApi = NativeInbound & NativeSockets;
+
+export interface EngineOptions {
+  configFile: string;
+  /** Where state lives (default: the config file's directory). */
+  home?: string;
+  /** --capture / --no-capture; undefined = as configured */
+  capture?: boolean;
+  logHub: LogHub;
+  /** The built dashboard (default renderer/dist when present). */
+  uiDir?: string | null;
+  /** The native addon; undefined = load it, null = run without it. */
+  native?: NativeApi | null;
+  /** Runs nft/ip/sysctl (tests may prefix it). */
+  run?: RunCommand;
+}
+
+export interface Engine {
+  config(): Config;
+  generation(): Generation;
+  readonly tracker: ConnectionTable;
+  readonly dns: DnsService;
+  readonly tunnel: Tunnel;
+  readonly state: StateStore;
+  controllerAddress(): { host: string; port: number } | null;
+  mode(): Config['mode'];
+  setMode(m: Config['mode']): void;
+  /** Capture as running: installed flag and last error. */
+  captureState(): { installed: boolean; error: string; config: Config['capture'] };
+  setCapture(patch: Partial<Config['capture']>): Promise<void>;
+  /** Loads a new config (file or text); a bad one leaves everything as it was and throws. */
+  reload(req?: { payload?: string; path?: string }): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+async function loadNative(log: Logger): Promise<NativeApi | null> {
+  try {
+    const m = (await import('../native/index.js')) as unknown as NativeApi & { nativeAvailable(): boolean };
+    if (m.nativeAvailable()) return m;
+    log.warn('the native addon is not built: TPROXY and SO_MARK are unavailable (run `npm ci` with g++, make and python3 installed)');
+  } catch (e) {
+    log.warn('cannot load the native addon', { error: e });
+  }
+  return null;
+}
+
+async function readConfig(file: string, home: string | undefined, payload?: string): Promise<Config> {
+  const opts = { validateRule: ruleValidator(), ...(home ? { home } : {}) };
+  const r = payload !== undefined ? parseConfig(payload, file, opts) : await loadConfig(file, opts);
+  if (!r.config) throw new SyErrorList('SY_ERR_CONFIG_INVALID', r.errors, { where: file });
+  return r.config;
+}
+
+export async function startEngine(opts: EngineOptions): Promise<Engine> {
+  const hub = opts.logHub;
+  const log = hub.logger;
+  let config = await readConfig(opts.configFile, opts.home);
+  hub.setLevel(config.logLevel);
+  for (const i of config.ignored) log.info(`ignored key ${i.key}`, { where: i.where });
+  const started: Lifecycle[] = [];
+  const stopAll = async () => {
+    for (const s of started.reverse()) await s.close().catch((e: unknown) => log.error('stop failed', { error: e }));
+    started.length = 0;
+  };
+  try {
+    return await build();
+  } catch (e) {
+    await stopAll();
+    throw e;
+  }
+
+  async function build(): Promise<Engine> {
+    const native = opts.native === undefined ? await loadNative(log) : opts.native;
+    const run = opts.run ?? createCommandRunner();
+    const state = openStateStore(join(config.home, 'switchyard-state.json'), log);
+    if (config.routingMark > 0 && !native) log.warn('routing-mark is set but the native addon is missing: outbound sockets are not marked');
+    const sockets: CoreSockets = coreSockets(config.routingMark, native);
+    const geoip: GeoIpReader = await openGeoIp(config.geoipDatabase || undefined);
+
+    // DNS first: the rules resolve through it.
+    const dns = createDnsService(config, { logger: log, sockets: sockets.dns });
+    await dns.start();
+    started.push(dns);
+    const resolver = config.dns.nameserver.length > 0 ? dns.resolver : systemResolver(config.ipv6);
+
+    let gen = await buildGeneration(config, { sockets: sockets.outbound, resolver, state, geoip, logger: log });
+    gen.outbounds.start();
+    started.push({ start: async () => {}, close: async () => gen.outbounds.close() });
+
+    let mode: Config['mode'] = (state.get('mode') as Config['mode'] | undefined) ?? config.mode;
+    if (!['rule', 'global', 'direct'].includes(mode)) mode = config.mode;
+
+    const tracker = createConnectionTracker({ logger: log });
+    const traffic = createTrafficSampler({ source: tracker });
+    const memory = createMemorySampler();
+    started.push({ start: async () => {}, close: async () => { traffic.stop?.(); memory.stop?.(); } });
+
+    const tunnel = createTunnel({
+      engine: () => gen.rules,
+      mode: () => mode,
+      outbounds: () => gen.outbounds,
+      resolver,
+      fakeIp: dns.fakeIp ?? null,
+      hostCache: dns.hostCache,
+      tracker,
+      logger: log,
+      sniff: {
+        enable: config.sniffer.enable,
+        timeoutMs: config.sniffer.timeoutMs,
+        ports: sniffPorts,
+        tcp: (b) => sniff(b, 'tcp'),
+        udp: (b) => sniff(b, 'udp'),
+      },
+    });
+    started.push({ start: async () => {}, close: async () => tunnel.close() });
+
+    // Inbounds.
+    if (config.tproxyPort > 0) {
+      if (!native) throw new SyError('SY_ERR_ENGINE_NATIVE_MISSING', { where: 'tproxy-port', detail: 'TPROXY needs the native addon; set tproxy-port: 0 to run without it' });
+      for (const make of [createTproxyTcpInbound, createTproxyUdpInbound]) {
+        const inbound = make({ host: '::', port: config.tproxyPort, family: 6, dispatcher: tunnel, native, logger: log, mark: config.routingMark });
+        await inbound.start();
+        started.push(inbound);
+      }
+    }
+    if (config.mixedPort > 0) {
+      const mixed = createMixedInbound({
+        host: config.bindAddress,
+        port: config.mixedPort,
+        allowLan: config.allowLan,
+        dispatcher: tunnel,
+        logger: log,
+      });
+      await mixed.start();
+      started.push(mixed);
+    }
+
+    // Capture (after the listeners it points at are up).
+    let capture = { ...config.capture, enable: opts.capture ?? ((state.get('capture') as { enable?: boolean } | undefined)?.enable ?? config.capture.enable) };
+    let captureInstalled = false;
+    let captureError = '';
+    let stopDeadman: (() => void) | null = null;
+    const upstreamIps = async (c: Config) => {
+      const out: string[] = [];
+      for (const p of c.proxies) {
+        if (isIP(p.server)) out.push(p.server);
+        else if (p.server) out.push(...(await resolver.resolve(p.server).catch(() => [])));
+      }
+      return out;
+    };
+    const applyCapture = async () => {
+      stopDeadman?.();
+      stopDeadman = null;
+      if (!capture.enable) {
+        if (captureInstalled) await removeCapture({ run, logger: log }, { mark: capture.mark, table: capture.table });
+        captureInstalled = false;
+        return;
+      }
+      const input = captureInputFrom({ ...config, capture }, { upstreams: await upstreamIps(config) });
+      try {
+        await installCapture(input, { run, logger: log });
+        captureInstalled = true;
+        captureError = '';
+        stopDeadman = startDeadman({ run, logger: log, seconds: capture.deadmanSeconds, onError: (e) => (captureError = e.message) });
+        log.info('capture installed', { local: capture.local, lan: capture.lan, interfaces: capture.interfaces.join(','), onFailure: capture.onFailure });
+      } catch (e) {
+        captureInstalled = false;
+        captureError = isSyError(e) ? e.message : String(e);
+        throw e;
+      }
+    };
+    if (capture.enable) {
+      await applyCapture();
+    }
+    started.push({
+      start: async () => {},
+      close: async () => {
+        stopDeadman?.();
+        if (captureInstalled) await removeCapture({ run, logger: log }, { mark: capture.mark, table: capture.table });
+        captureInstalled = false;
+      },
+    });
+
+    const engine: Engine = {
+      config: () => config,
+      generation: () => gen,
+      tracker,
+      dns,
+      tunnel,
+      state,
+      controllerAddress: () => controller?.address() ?? null,
+      mode: () => mode,
+      setMode(m) {
+        mode = m;
+        state.set('mode', m);
+        log.info(`mode switched to ${m}`);
+      },
+      captureState: () => ({ installed: captureInstalled, error: captureError, config: capture }),
+      async setCapture(patch) {
+        const before = capture;
+        capture = { ...capture, ...patch };
+        try {
+          await applyCapture();
+          state.set('capture', { enable: capture.enable });
+        } catch (e) {
+          capture = before;
+          await applyCapture().catch(() => {});
+          throw e;
+        }
+      },
+      async reload(req = {}) {
+        const file = req.path || config.file || opts.configFile;
+        let next: Config;
+        let nextGen: Generation;
+        try {
+          next = await readConfig(file, opts.home, req.payload);
+          nextGen = await buildGeneration(next, { sockets: sockets.outbound, resolver, state, geoip, logger: log });
+        } catch (e) {
+          const err = new SyError('SY_ERR_ENGINE_RELOAD', { where: file, cause: e, detail: isSyError(e) ? e.message : String(e) });
+          log.error(err.message);
+          throw err;
+        }
+        const old = gen;
+        gen = nextGen;
+        config = next;
+        hub.setLevel(next.logLevel);
+        if (!state.get('mode')) mode = next.mode;
+        gen.outbounds.start();
+        old.outbounds.close();
+        log.info('config reloaded', { file, rules: gen.rules.rules.length });
+      },
+      async stop() {
+        await controller?.close().catch(() => {});
+        state.flush();
+        await stopAll();
+      },
+    };
+
+    // The controller last: it serves everything above.
+    let controller: Controller | null = null;
+    if (config.externalController) {
+      const uiDir = opts.uiDir !== undefined ? opts.uiDir : existsSync(join(ROOT, 'renderer', 'dist', 'index.html')) ? join(ROOT, 'renderer', 'dist') : null;
+      controller = createController(createControllerDeps(engine, { traffic, memory, logs: hub, storage: createFileStore(join(config.home, 'storage')) }), {
+        listen: config.externalController,
+        secret: config.secret,
+        cors: config.externalControllerCors,
+        uiDir: config.externalUi || uiDir,
+        logger: log,
+      });
+      await controller.start();
+    }
+    return engine;
+  }
+}

@@ -1,0 +1,143 @@
+// The engine seen through the controller's ControllerDeps interface: maps
+// the running core (current generation, tracker, DNS, capture) to what the
+// routes need. Reads go to the *current* generation at call time, so a
+// reload is visible at once.
+import { readFileSync } from 'node:fs';
+import { SyError } from '../core/errors.js';
+import type { LogHub } from '../core/logger.js';
+import { newMetadata } from '../core/metadata.js';
+import { normalizeIp } from '../core/address.js';
+import type { ControllerDeps, KeyValueStore, OutboundsView } from '../controller/deps.js';
+import type { ApiConfigs, ApiMemory, ApiTraffic } from '../controller/api-types.js';
+import type { Sampler } from '../stats/samplers.js';
+import type { Engine } from '../engine.js';
+
+const VERSION: string = (() => {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+})();
+
+export interface ControllerDepsExtras {
+  traffic: Sampler<ApiTraffic>;
+  memory: Sampler<ApiMemory>;
+  logs: LogHub;
+  storage: KeyValueStore;
+}
+
+export function createControllerDeps(engine: Engine, x: ControllerDepsExtras): ControllerDeps {
+  const outbounds: OutboundsView = {
+    all: () => engine.generation().outbounds.all(),
+    get: (name) => engine.generation().outbounds.get(name),
+    details(name) {
+      const g = engine.generation();
+      const grp = g.config.proxyGroups.find((p) => p.name === name);
+      if (grp) return { testUrl: grp.url, expectedStatus: grp.expectedStatus, hidden: grp.hidden, icon: grp.icon };
+      const p = g.config.proxies.find((q) => q.name === name);
+      if (p) return { server: p.server, port: p.port, routingMark: g.config.routingMark };
+      return {};
+    },
+    select(group, member) {
+      const grp = engine.generation().outbounds.group(group);
+      if (!grp) {
+        if (!engine.generation().outbounds.get(group)) throw new SyError('SY_ERR_API_NOT_FOUND', { where: 'PUT /proxies', value: group });
+        throw new SyError('SY_ERR_API_NOT_SELECTOR', { where: 'PUT /proxies', value: group });
+      }
+      if (typeof grp.select !== 'function') throw new SyError('SY_ERR_API_NOT_SELECTOR', { where: 'PUT /proxies', value: group });
+      grp.select(member);
+    },
+    unfix(group) {
+      const grp = engine.generation().outbounds.group(group) as unknown as { unfix?: () => void } | undefined;
+      if (!grp) throw new SyError('SY_ERR_API_NOT_FOUND', { where: 'DELETE /proxies', value: group });
+      grp.unfix?.();
+    },
+    testDelay: (name, o) => engine.generation().outbounds.testDelay(name, o.url, o.timeoutMs, o.expected),
+  };
+
+  const configs = (): ApiConfigs => {
+    const c = engine.config();
+    const cap = engine.captureState();
+    return {
+      port: 0,
+      'socks-port': 0,
+      'redir-port': 0,
+      'tproxy-port': c.tproxyPort,
+      'mixed-port': c.mixedPort,
+      tun: { enable: false },
+      'allow-lan': c.allowLan,
+      'bind-address': c.bindAddress,
+      mode: engine.mode(),
+      'mode-list': ['rule', 'global', 'direct'],
+      'log-level': x.logs.level(),
+      ipv6: c.ipv6,
+      'routing-mark': c.routingMark,
+      'find-process-mode': c.findProcessMode,
+      sniffing: c.sniffer.enable,
+      capture: {
+        enable: cap.config.enable,
+        local: cap.config.local,
+        lan: cap.config.lan,
+        interfaces: [...cap.config.interfaces],
+        ipv6: cap.config.ipv6,
+        bypass: [...cap.config.bypass],
+        'on-failure': cap.config.onFailure,
+        installed: cap.installed,
+        error: cap.error,
+      },
+    };
+  };
+
+  return {
+    version: VERSION,
+    configs,
+    async patchConfigs(patch) {
+      if (patch.mode) engine.setMode(patch.mode);
+      if (patch.logLevel) x.logs.setLevel(patch.logLevel);
+      if (patch.capture) {
+        const c = patch.capture;
+        await engine.setCapture({
+          ...(c.enable !== undefined ? { enable: c.enable } : {}),
+          ...(c.local !== undefined ? { local: c.local } : {}),
+          ...(c.lan !== undefined ? { lan: c.lan } : {}),
+          ...(c.ipv6 !== undefined ? { ipv6: c.ipv6 } : {}),
+          ...(c.interfaces ? { interfaces: c.interfaces } : {}),
+          ...(c.bypass ? { bypass: c.bypass } : {}),
+          ...(c['on-failure'] ? { onFailure: c['on-failure'] } : {}),
+        });
+      }
+    },
+    reload: (req) => engine.reload({ ...(req.payload ? { payload: req.payload } : {}), ...(req.path ? { path: req.path } : {}) }),
+    outbounds,
+    rules: () => engine.generation().rules,
+    ruleProviders: {
+      list: () =>
+        [...engine.generation().providers.values()].map((p) => {
+          const cfg = engine.generation().config.ruleProviders[p.name];
+          return { ...p.status(), url: cfg?.url ?? '', interval: cfg?.interval ?? 0, ...(cfg?.type === 'inline' ? { payload: cfg.payload } : {}) };
+        }),
+      async update(name) {
+        const p = engine.generation().providers.get(name);
+        if (!p) throw new SyError('SY_ERR_API_NOT_FOUND', { where: 'PUT /providers/rules', value: name });
+        await p.update();
+      },
+    },
+    connections: engine.tracker,
+    traffic: x.traffic,
+    memory: x.memory,
+    logs: x.logs,
+    dns: {
+      query: (name, qtype) => engine.dns.queryForApi(name, qtype),
+      flushFakeIp: () => engine.dns.flushFakeIp(),
+      flushCache: () => engine.dns.flushCache(),
+    },
+    async match(q) {
+      const ip = q.ip ? normalizeIp(q.ip) : '';
+      const meta = newMetadata({ network: q.network, type: 'Inner', host: q.host, dstIP: ip, dstPort: q.port, srcIP: q.src, srcPort: q.srcPort, inboundName: 'API' });
+      const r = await engine.tunnel.explain(meta);
+      return { target: r.decision.target, rule: r.decision.rule?.type ?? '', payload: r.decision.rule?.payload ?? '', index: r.decision.rule?.index ?? -1, chain: [...r.chain] };
+    },
+    storage: x.storage,
+  };
+}

@@ -1,0 +1,33 @@
+// Socket factories for the core's own outbound traffic. With a routing mark
+// and the native addon, every socket carries SO_MARK = routing-mark so capture
+// never takes the core's traffic again (reference §6.4: exact, disjoint marks).
+// TCP sockets allow half-open connections so the relay can carry a half-close.
+import net from 'node:net';
+import dgram from 'node:dgram';
+import type { SocketFactory } from '../outbound/socket-factory.js';
+import type { DnsSocketFactory } from '../dns/exchange.js';
+
+export interface NativeSockets {
+  createMarkedTcpSocket(family: 4 | 6, mark: number): number;
+  createMarkedUdpSocket(family: 4 | 6, mark: number): number;
+}
+
+export interface CoreSockets {
+  outbound: SocketFactory;
+  dns: DnsSocketFactory;
+  marked: boolean;
+}
+
+export function coreSockets(mark: number, native: NativeSockets | null): CoreSockets {
+  const tcp = (family: 4 | 6): net.Socket =>
+    native && mark > 0
+      ? new net.Socket({ fd: native.createMarkedTcpSocket(family, mark), readable: true, writable: true, allowHalfOpen: true })
+      : new net.Socket({ allowHalfOpen: true });
+  const udp = (family: 4 | 6): dgram.Socket => {
+    const s = dgram.createSocket(family === 6 ? 'udp6' : 'udp4');
+    if (native && mark > 0) s.bind({ fd: native.createMarkedUdpSocket(family, mark) });
+    else s.bind(0);
+    return s;
+  };
+  return { outbound: { tcp, udp }, dns: { tcp, udp }, marked: Boolean(native && mark > 0) };
+}
