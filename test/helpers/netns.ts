@@ -93,9 +93,46 @@ let exitHookInstalled = false;
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  process.on('exit', () => {
+  const destroyAll = () => {
     for (const lab of liveLabs) lab.destroySync();
-  });
+  };
+  process.on('exit', destroyAll);
+  // A test runner that times a file out sends SIGTERM: clean up, then die of the signal as usual.
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(sig, () => {
+      destroyAll();
+      process.kill(process.pid, sig);
+    });
+  }
+}
+
+/**
+ * Deletes namespaces `<prefix>-<pid>-*` left by runs whose process is gone
+ * (a SIGKILLed test cannot clean up). Namespaces of live processes are kept.
+ */
+export function sweepStale(prefix: string): string[] {
+  const list = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout ?? '';
+  const swept: string[] = [];
+  const re = new RegExp(`^${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-(\\d+)-\\S+`);
+  for (const line of list.split('\n')) {
+    const m = re.exec(line.trim());
+    if (!m || Number(m[1]) === process.pid || pidAlive(Number(m[1]))) continue;
+    const ns = m[0];
+    const pids = spawnSync('ip', ['netns', 'pids', ns], { encoding: 'utf8' }).stdout ?? '';
+    for (const p of pids.split(/\s+/).filter(Boolean)) signal(Number(p), 'SIGKILL');
+    spawnSync('ip', ['netns', 'del', ns]);
+    swept.push(ns);
+  }
+  return swept;
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** A set of namespaces and processes owned by one test file; see the header comment. */
@@ -108,6 +145,7 @@ export class NetnsLab {
   /** prefix: the caller's area, e.g. `sy-cap`; the pid is appended. */
   constructor(prefix: string) {
     this.prefix = `${prefix}-${process.pid}`;
+    if (canUseNetns()) sweepStale(prefix);
     liveLabs.add(this);
     installExitHook();
   }
