@@ -34,15 +34,19 @@ export function readProviders(cx: SectionContext, e: LEntry): Record<string, Rul
   return out;
 }
 
+type MutableProvider = { -readonly [K in keyof RuleProviderConfig]: RuleProviderConfig[K] } & {
+  header: Record<string, readonly string[]>;
+};
+
+/** Keys that only one provider type uses; elsewhere they are warned about and ignored. */
+const ONLY_FOR: Readonly<Record<string, readonly string[]>> = { url: ['http'], payload: ['inline'], path: ['file', 'http'] };
+
 function readProvider(cx: SectionContext, name: string, map: LMap, path: string): RuleProviderConfig | undefined {
   const { d, home } = cx;
+  const errorsBefore = d.errors.length;
   const get = (k: string) => map.entries.find((x) => x.key === k);
-  let ok = true;
   const need = (k: string, expected: string) => {
-    if (!get(k)) {
-      d.error('SY_ERR_CONFIG_MISSING', map.pos, `${path}.${k}`, { value: name, expected });
-      ok = false;
-    }
+    if (!get(k)) d.error('SY_ERR_CONFIG_MISSING', map.pos, `${path}.${k}`, { value: name, expected });
   };
   need('type', `one of ${TYPES.join(', ')}`);
   need('behavior', `one of ${BEHAVIORS.join(', ')}`);
@@ -53,84 +57,64 @@ function readProvider(cx: SectionContext, name: string, map: LMap, path: string)
   if (type === undefined || behavior === undefined || format === undefined) return undefined;
   if (format === 'mrs' && behavior === 'classical') {
     d.error('SY_ERR_CONFIG_CONFLICT', formatE!.value.pos, `${path}.format`, { value: 'mrs', detail: 'mrs files hold only domain or ipcidr sets', expected: 'format yaml or text for behavior classical' });
-    ok = false;
   }
-  const p = {
-    name, type, behavior, format, url: '', path: '', interval: 0, proxy: '', sizeLimit: 0,
-    header: {} as Record<string, string[]>, payload: [] as string[], where: d.where(map.pos, path),
-  };
   if (type === 'http') need('url', 'the http(s) URL of the list');
   if (type === 'file') need('path', 'the path of the list file (relative to the config directory)');
   if (type === 'inline') need('payload', 'a list of entries');
-  // Keys that belong to another provider type are accepted and do nothing: say so.
-  const onlyFor: Record<string, 'http' | 'inline' | 'file|http'> = { url: 'http', payload: 'inline', path: 'file|http' };
+  const p: MutableProvider = {
+    name, type, behavior, format, url: '', path: '', interval: 0, proxy: '', sizeLimit: 0, header: {}, payload: [], where: d.where(map.pos, path),
+  };
+  const fields = providerFields(cx, p);
   for (const x of map.entries) {
     const sub = `${path}.${x.key}`;
-    const owner = onlyFor[x.key];
-    if (owner !== undefined && !owner.split('|').includes(type)) {
-      d.warn('SY_ERR_CONFIG_IGNORED_OPTION', x.keyPos, sub, { value: x.key, detail: `only used by type ${owner.replace('|', '/')} providers; this one is ${type}` });
-      continue;
-    }
-    switch (x.key) {
-      case 'type':
-      case 'behavior':
-      case 'format':
-        break;
-      case 'url': {
-        const s = readNonEmptyString(d, x.value, sub, 'an http:// or https:// URL');
-        if (s !== undefined && !/^https?:\/\/[^\s/]+/i.test(s)) {
-          d.error('SY_ERR_CONFIG_BAD_ADDRESS', x.value.pos, sub, { value: s, expected: 'an http:// or https:// URL' });
-          ok = false;
-        } else if (s !== undefined) p.url = s;
-        else ok = false;
-        break;
-      }
-      case 'path': {
-        const s = readNonEmptyString(d, x.value, sub, 'a file path');
-        if (s === undefined) ok = false;
-        else {
-          const abs = resolve(home, s);
-          if (type === 'http' && !insideDir(home, abs)) {
-            d.error('SY_ERR_CONFIG_PATH_TRAVERSAL', x.value.pos, sub, { value: s, detail: `resolves to ${abs}`, expected: `a path inside ${home}` });
-            ok = false;
-          } else p.path = abs;
-        }
-        break;
-      }
-      case 'interval':
-        p.interval = readInt(d, x.value, sub, 0, 2 ** 31 - 1, 'seconds') ?? 0;
-        break;
-      case 'proxy': {
-        const s = readNonEmptyString(d, x.value, sub, 'a proxy, group or DIRECT');
-        if (s !== undefined) {
-          p.proxy = s;
-          cx.refs.providerProxies.push({ owner: name, name: s, pos: x.value.pos, path: sub });
-        }
-        break;
-      }
-      case 'size-limit':
-        p.sizeLimit = readInt(d, x.value, sub, 0, Number.MAX_SAFE_INTEGER, 'bytes') ?? 0;
-        break;
-      case 'header': {
-        const hm = readMap(d, x.value, sub, 'a mapping of header name: [values]');
-        for (const h of hm?.entries ?? []) {
-          const v = readStringOrList(d, h.value, `${sub}.${h.key}`);
-          if (v) setOwn(p.header, h.key, v);
-        }
-        break;
-      }
-      case 'payload': {
-        const v = readStringList(d, x.value, sub, 'a list of entries');
-        if (v) p.payload = v;
-        else ok = false;
-        break;
-      }
-      default:
-        reportOtherKey(d, x, sub, KEYS, (k) => k === 'etag-support', cx.ignored);
-    }
+    const owners = ONLY_FOR[x.key];
+    if (owners !== undefined && !owners.includes(type)) {
+      d.warn('SY_ERR_CONFIG_IGNORED_OPTION', x.keyPos, sub, { value: x.key, detail: `only used by type ${owners.join('/')} providers; this one is ${type}` });
+    } else if (Object.prototype.hasOwnProperty.call(fields, x.key)) fields[x.key]!(x, sub);
+    else reportOtherKey(d, x, sub, KEYS, (k) => k === 'etag-support', cx.ignored);
   }
-  if (type === 'http' && p.path === '' && !get('path')) p.path = resolve(home, 'ruleset', `${safeFileName(name)}.${EXT[format]}`);
-  return ok ? p : undefined;
+  if (type === 'http' && !get('path')) p.path = resolve(home, 'ruleset', `${safeFileName(name)}.${EXT[format]}`);
+  return d.errors.length === errorsBefore ? p : undefined;
+}
+
+/** Readers of the provider's keys (type, behavior and format are read first). */
+function providerFields(cx: SectionContext, p: MutableProvider): Record<string, (x: LEntry, sub: string) => void> {
+  const { d, home } = cx;
+  return {
+    type: () => {},
+    behavior: () => {},
+    format: () => {},
+    url: (x, sub) => {
+      const s = readNonEmptyString(d, x.value, sub, 'an http:// or https:// URL');
+      if (s !== undefined && !/^https?:\/\/[^\s/]+/i.test(s)) d.error('SY_ERR_CONFIG_BAD_ADDRESS', x.value.pos, sub, { value: s, expected: 'an http:// or https:// URL' });
+      else if (s !== undefined) p.url = s;
+    },
+    path: (x, sub) => {
+      const s = readNonEmptyString(d, x.value, sub, 'a file path');
+      if (s === undefined) return;
+      const abs = resolve(home, s);
+      // mihomo's SAFE_PATHS: a downloaded list may only be written inside home.
+      if (p.type === 'http' && !insideDir(home, abs)) {
+        d.error('SY_ERR_CONFIG_PATH_TRAVERSAL', x.value.pos, sub, { value: s, detail: `resolves to ${abs}`, expected: `a path inside ${home}` });
+      } else p.path = abs;
+    },
+    interval: (x, sub) => (p.interval = readInt(d, x.value, sub, 0, 2 ** 31 - 1, 'seconds') ?? 0),
+    proxy: (x, sub) => {
+      const s = readNonEmptyString(d, x.value, sub, 'a proxy, group or DIRECT');
+      if (s === undefined) return;
+      p.proxy = s;
+      cx.refs.providerProxies.push({ owner: p.name, name: s, pos: x.value.pos, path: sub });
+    },
+    'size-limit': (x, sub) => (p.sizeLimit = readInt(d, x.value, sub, 0, Number.MAX_SAFE_INTEGER, 'bytes') ?? 0),
+    header: (x, sub) => {
+      const hm = readMap(d, x.value, sub, 'a mapping of header name: [values]');
+      for (const h of hm?.entries ?? []) {
+        const v = readStringOrList(d, h.value, `${sub}.${h.key}`);
+        if (v) setOwn(p.header, h.key, v);
+      }
+    },
+    payload: (x, sub) => (p.payload = readStringList(d, x.value, sub, 'a list of entries') ?? []),
+  };
 }
 
 function insideDir(dir: string, abs: string): boolean {
