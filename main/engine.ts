@@ -24,6 +24,8 @@ import { openStateStore, type StateStore } from './engine/state-store.js';
 import { coreSockets, type CoreSockets, type NativeSockets } from './engine/sockets.js';
 import { buildGeneration, type Generation } from './engine/generation.js';
 import { createControllerDeps } from './engine/controller-deps.js';
+import type { Engine } from './engine/types.js';
+export type { Engine } from './engine/types.js';
 import { sniffPorts } from './engine/sniff-ports.js';
 import { systemResolver } from './engine/system-resolver.js';
 
@@ -44,23 +46,6 @@ export interface EngineOptions {
   run?: RunCommand;
 }
 
-export interface Engine {
-  config(): Config;
-  generation(): Generation;
-  readonly tracker: ConnectionTable;
-  readonly dns: DnsService;
-  readonly tunnel: Tunnel;
-  readonly state: StateStore;
-  controllerAddress(): { host: string; port: number } | null;
-  mode(): Config['mode'];
-  setMode(m: Config['mode']): void;
-  /** Capture as running: installed flag and last error. */
-  captureState(): { installed: boolean; error: string; config: Config['capture'] };
-  setCapture(patch: Partial<Config['capture']>): Promise<void>;
-  /** Loads a new config (file or text); a bad one leaves everything as it was and throws. */
-  reload(req?: { payload?: string; path?: string }): Promise<void>;
-  stop(): Promise<void>;
-}
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 

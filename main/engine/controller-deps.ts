@@ -10,7 +10,7 @@ import { normalizeIp } from '../core/address.js';
 import type { ControllerDeps, KeyValueStore, OutboundsView } from '../controller/deps.js';
 import type { ApiConfigs, ApiMemory, ApiTraffic } from '../controller/api-types.js';
 import type { Sampler } from '../stats/samplers.js';
-import type { Engine } from '../engine.js';
+import type { Engine } from './types.js';
 
 const VERSION: string = (() => {
   try {
