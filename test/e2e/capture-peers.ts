@@ -1,7 +1,7 @@
 // Peers for the capture tests, as inline scripts for `node -e` inside a namespace.
 // TARGET: answers every TCP connection and UDP datagram on [::]:ports with the
 // source address it saw (`seen <ip>`), and logs one JSON line per contact.
-// CLIENT: `node -e CLIENT tcp|udp ip port [payload]` prints the answer, exit 0,
+// CLIENT: `node -e CLIENT tcp|udp|udp3 ip port [payload]` prints the answer, exit 0,
 // or exits 2 after a 2 s timeout.
 export const TARGET = `
 const net = require('net'), dgram = require('dgram');
@@ -26,8 +26,11 @@ if (kind === 'tcp') {
   s.on('error', (e) => { console.error(e.message); process.exit(1); });
   s.write(payload);
 } else {
+  // udp: one exchange; udp3: three exchanges on the same socket (later datagrams of a flow
+  // must still reach the proxy while its reply socket for that destination exists)
+  let left = kind === 'udp3' ? 3 : 1;
   const u = require('dgram').createSocket(ip.includes(':') ? 'udp6' : 'udp4');
-  u.on('message', (m) => { process.stdout.write(m.toString()); process.exit(0); });
   const send = () => u.send(payload, Number(port), ip);
+  u.on('message', (m) => { if (--left === 0) { process.stdout.write(m.toString()); process.exit(0); } send(); });
   send(); setInterval(send, 500).unref();
 }`;

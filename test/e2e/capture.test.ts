@@ -73,7 +73,7 @@ test('capture e2e: LAN and local capture, DNS redirect, no loop, dead-man open/c
   const seen = collect(target);
   await waitFor('target ready', 5000, () => (seen.some((e) => e.ready) ? true : undefined));
 
-  const client = async (ns: string, kind: 'tcp' | 'udp', ip: string, port: number) => {
+  const client = async (ns: string, kind: 'tcp' | 'udp' | 'udp3', ip: string, port: number) => {
     const r = await lab.exec(ns, process.execPath, ['-e', CLIENT, kind, ip, String(port)]);
     return r.code === 0 ? r.stdout : `failed(${r.code})`;
   };
@@ -101,6 +101,9 @@ test('capture e2e: LAN and local capture, DNS redirect, no loop, dead-man open/c
   await t.test('LAN TCP, UDP and IPv6 reach the proxy with their original destination', async () => {
     assert.equal(await client(lan, 'tcp', addr.internet4[0]!, 80), `seen ${addr.gwWan4}`);
     assert.equal(await client(lan, 'udp', addr.internet4[0]!, 7000), `seen ${addr.gwWan4}`);
+    const udpBefore = proxy.events.filter((e) => e.udp).length;
+    assert.equal(await client(lan, 'udp3', addr.internet4[1]!, 7000), `seen ${addr.gwWan4}`);
+    assert.equal(proxy.events.filter((e) => e.udp).length - udpBefore, 3, 'every datagram of a flow reaches the proxy');
     assert.equal(await client(lan, 'tcp', addr.internet6[0]!, 80), `seen ${addr.gwWan6}`);
     assert.equal(await client(lan, 'udp', addr.internet6[1]!, 7000), `seen ${addr.gwWan6}`);
     const ev = proxy.events;
