@@ -3,6 +3,7 @@
 // record of the type) live for the SOA minimum capped at negativeTtl. Served
 // records carry their remaining TTL. The clock is injected for tests.
 import type dnsPacket from 'dns-packet';
+import { Lru } from './lru.js';
 
 export interface CachedAnswer {
   readonly rcode: string;
@@ -30,7 +31,7 @@ interface Entry {
 }
 
 export class DnsCache {
-  private readonly map = new Map<string, Entry>();
+  private readonly map = new Lru<string, Entry>();
   private readonly minTtl: number;
   private readonly maxTtl: number;
   private readonly negativeTtl: number;
@@ -58,8 +59,6 @@ export class DnsCache {
       this.map.delete(key);
       return undefined;
     }
-    this.map.delete(key);
-    this.map.set(key, e);
     const spent = Math.floor((now - e.storedAt) / 1000);
     const age = (rs: readonly dnsPacket.Answer[]) => rs.map((r) => ('ttl' in r && r.ttl !== undefined ? { ...r, ttl: Math.max(r.ttl - spent, 1) } : r) as dnsPacket.Answer);
     return { rcode: e.value.rcode, answers: age(e.value.answers), authorities: age(e.value.authorities) };
@@ -70,9 +69,8 @@ export class DnsCache {
     const ttl = this.ttlOf(value);
     if (ttl <= 0) return 0;
     const now = this.now();
-    this.map.delete(key);
     this.map.set(key, { value, storedAt: now, expiresAt: now + ttl * 1000 });
-    while (this.map.size > this.maxEntries) this.map.delete(this.map.keys().next().value as string);
+    while (this.map.size > this.maxEntries) this.map.delete(this.map.oldest()![0]);
     return ttl;
   }
 

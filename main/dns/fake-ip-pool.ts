@@ -11,6 +11,7 @@ import { SyError } from '../core/errors.js';
 import { normalizeHost, normalizeIp, ipFamily } from '../core/address.js';
 import { addressAt, bigIntToIp, inRange, ipToBigInt, offsetOf, parseRange, type IpRange } from './ip-range.js';
 import { compileDomainFilter, type DomainSet } from './wildcard.js';
+import { Lru } from './lru.js';
 import { decodePoolFile, encodePoolFile, type Entries } from './pool-file.js';
 import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -27,22 +28,19 @@ export interface FakeIpPoolOptions {
   readonly logger?: Logger;
 }
 
-/** One family's mappings. `byHost` is kept in LRU order: the first entry is the least recently used. */
+/** One family's mappings. `byHost` is an LRU: its oldest entry loses its address when the range is full. */
 export class FamilyPool {
-  readonly byHost = new Map<string, number>();
+  readonly byHost = new Lru<string, number>();
   readonly byOffset = new Map<number, string>();
   private next = 0;
   constructor(readonly range: IpRange) {}
 
   get(host: string): number | undefined {
-    const off = this.byHost.get(host);
-    if (off !== undefined) this.touch(host, off);
-    return off;
+    return this.byHost.get(host);
   }
 
-  touch(host: string, off: number): void {
-    this.byHost.delete(host);
-    this.byHost.set(host, off);
+  touch(host: string): void {
+    this.byHost.get(host);
   }
 
   allocate(host: string): number {
@@ -54,7 +52,7 @@ export class FamilyPool {
       off = this.next;
       this.next = (this.next + 1) % this.range.capacity;
     } else {
-      const [lruHost, lruOff] = this.byHost.entries().next().value as [string, number];
+      const [lruHost, lruOff] = this.byHost.oldest()!;
       this.byHost.delete(lruHost);
       off = lruOff;
     }
@@ -64,11 +62,10 @@ export class FamilyPool {
 
   /** Records a mapping (newest); replaces whatever held the host or the offset. */
   set(host: string, off: number): void {
-    const prevOff = this.byHost.get(host);
+    const prevOff = this.byHost.peek(host);
     if (prevOff !== undefined) this.byOffset.delete(prevOff);
     const prevHost = this.byOffset.get(off);
     if (prevHost !== undefined) this.byHost.delete(prevHost);
-    this.byHost.delete(host);
     this.byHost.set(host, off);
     this.byOffset.set(off, host);
   }
@@ -126,14 +123,14 @@ export class FakeIpPoolImpl implements FakeIpPool {
     const off = offsetOf(found.pool.range, found.addr);
     if (off < 0) return undefined;
     const host = found.pool.byOffset.get(off);
-    if (host !== undefined) found.pool.touch(host, off);
+    if (host !== undefined) found.pool.touch(host);
     return host;
   }
 
   /** The fake IP already mapped to `host`, without allocating (and without counting as use). */
   peek(host: string, family: 4 | 6): string | undefined {
     const pool = family === 4 ? this.v4 : this.v6;
-    const off = pool?.byHost.get(normalizeHost(host));
+    const off = pool?.byHost.peek(normalizeHost(host));
     return off === undefined ? undefined : pool!.ipOf(off);
   }
 
@@ -157,7 +154,7 @@ export class FakeIpPoolImpl implements FakeIpPool {
 
   /** Writes the mappings to `file` atomically (temp file + rename). Throws SY_ERR_DNS_POOL_SAVE. */
   async save(file: string): Promise<void> {
-    const dump = (p: FamilyPool | undefined): [string, string][] => (p ? [...p.byHost].map(([h, off]) => [h, p.ipOf(off)]) : []);
+    const dump = (p: FamilyPool | undefined): [string, string][] => (p ? [...p.byHost.entries()].map(([h, off]) => [h, p.ipOf(off)]) : []);
     const text = encodePoolFile({ range: this.v4.range.cidr, range6: this.v6?.range.cidr ?? '', v4: dump(this.v4), v6: dump(this.v6) });
     const tmp = `${file}.${process.pid}.tmp`;
     try {

@@ -4,13 +4,14 @@
 // the lookup, and the last name answered for an address is the best guess.
 import type { HostCache } from '../core/dns.js';
 import { normalizeHost, normalizeIp } from '../core/address.js';
+import { Lru } from './lru.js';
 
 export class HostCacheImpl implements HostCache {
-  private readonly map = new Map<string, string>();
+  private readonly map = new Lru<string, string>();
   constructor(private readonly maxEntries = 16384) {}
 
   hostOf(ip: string): string | undefined {
-    return this.map.get(normalizeIp(ip));
+    return this.map.peek(normalizeIp(ip));
   }
 
   /** Remembers that `ip` was answered for `host` (the newest answer wins). */
@@ -18,9 +19,8 @@ export class HostCacheImpl implements HostCache {
     const key = normalizeIp(ip);
     const name = normalizeHost(host);
     if (!key || !name) return;
-    this.map.delete(key);
     this.map.set(key, name);
-    if (this.map.size > this.maxEntries) this.map.delete(this.map.keys().next().value as string);
+    if (this.map.size > this.maxEntries) this.map.delete(this.map.oldest()![0]);
   }
 
   clear(): void {
