@@ -95,7 +95,7 @@ function readGroup(cx: SectionContext, map: LMap, path: string, unsupported: Pro
   }
   if (draft.g.proxies.length === 0 && !draft.usesProviders) {
     const at = map.entries.find((x) => x.key === 'proxies')?.value.pos ?? map.pos;
-    d.error('SY_ERR_CONFIG_MISSING', at, `${path}.proxies`, { value: name, expected: 'at least one member (a proxy, a group, DIRECT or REJECT)' });
+    d.error('SY_ERR_CONFIG_MISSING', at, `${path}.proxies`, { detail: `group "${name}" has no members`, expected: 'at least one member (a proxy, a group, DIRECT or REJECT)' });
     return undefined;
   }
   return draft.g;

@@ -46,7 +46,7 @@ function readProvider(cx: SectionContext, name: string, map: LMap, path: string)
   const errorsBefore = d.errors.length;
   const get = (k: string) => map.entries.find((x) => x.key === k);
   const need = (k: string, expected: string) => {
-    if (!get(k)) d.error('SY_ERR_CONFIG_MISSING', map.pos, `${path}.${k}`, { value: name, expected });
+    if (!get(k)) d.error('SY_ERR_CONFIG_MISSING', map.pos, `${path}.${k}`, { detail: `provider "${name}"`, expected });
   };
   need('type', `one of ${TYPES.join(', ')}`);
   need('behavior', `one of ${BEHAVIORS.join(', ')}`);

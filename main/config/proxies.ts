@@ -135,7 +135,7 @@ function readRelayable(cx: SectionContext, map: LMap, path: string, id: Identity
     } else reportOtherKey(d, x, sub, [...OWN_KEYS, ...IGNORED_PROXY_KEYS], () => false, cx.ignored);
   }
   for (const [key, expected] of [['server', 'the upstream host name or IP address'], ['port', 'the upstream port 1-65535']] as const) {
-    if (!map.entries.some((x) => x.key === key)) d.error('SY_ERR_CONFIG_MISSING', map.pos, `${path}.${key}`, { value: id.name, expected });
+    if (!map.entries.some((x) => x.key === key)) d.error('SY_ERR_CONFIG_MISSING', map.pos, `${path}.${key}`, { detail: `proxy "${id.name}"`, expected });
   }
   return d.errors.length === errorsBefore ? p : undefined;
 }
