@@ -4,6 +4,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiContext, makeApi } from './api/context.js';
 import { ApiFailure } from './api/client.js';
 import { resolveController } from './api/controller-address.js';
+import { LiveBadge } from './components/live-badge.js';
 import { Login } from './components/login.js';
 import { I18nContext, makeI18n, type MessageKey } from './i18n/context.js';
 import type { Locale } from './i18n/i18n.js';
@@ -128,6 +129,7 @@ export function App() {
                 </li>
               ))}
             </ul>
+            <LiveBadge />
           </nav>
           <main id="main" tabIndex={-1}>
             {page === 'overview' && <OverviewPage />}
