@@ -6,7 +6,8 @@
 //   3. AAAA with ipv6 off: NOERROR without records;
 //   4. fake-ip mode, A/AAAA of a name not in fake-ip-filter: a fake IP, TTL 1
 //      (AAAA only with a v6 range, else NOERROR without records, so clients
-//      cannot bypass domain rules over real IPv6); PTR of a fake IP: its host;
+//      cannot bypass domain rules over real IPv6); SVCB/HTTPS empty (their
+//      address hints would bypass fake IPs); PTR of a fake IP: its host;
 //   5. everything else is forwarded to the upstream resolver (cached), which
 //      also fills the HostCache used by redir-host mode. Upstream failure: SERVFAIL.
 import dnsPacket from 'dns-packet';
@@ -41,6 +42,9 @@ export type DnsHandler = (msg: Buffer, transport: 'udp' | 'tcp') => Promise<Buff
 const RCODE = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5 } as const;
 const RCODE_BY_NAME: Record<string, number> = { ...RCODE, YXDOMAIN: 6, YXRRSET: 7, NXRRSET: 8, NOTAUTH: 9, NOTZONE: 10 };
 const QR = 0x8000;
+// dns-packet does not model SVCB (64) and HTTPS (65): it names them UNKNOWN_<n>.
+const SVCB = 'UNKNOWN_64' as dnsPacket.RecordType;
+const HTTPS = 'UNKNOWN_65' as dnsPacket.RecordType;
 const UDP_MIN = 512;
 const UDP_MAX = 4096;
 
@@ -104,6 +108,12 @@ export function createDnsHandler(opts: DnsHandlerOptions): DnsHandler {
         if (!pool.hasFamily(fam)) return { rcode: RCODE.NOERROR };
         return { rcode: RCODE.NOERROR, answers: [rr(q.name, type, pool.allocate(name, fam), fakeTtl)] };
       }
+    }
+    // SVCB/HTTPS records of fake-ip names would carry real ipv4hint/ipv6hint
+    // addresses (a way around the fake IPs) and ECH configs (which hide the
+    // SNI from the sniffer): answered empty, clients fall back to A/AAAA.
+    if ((type === SVCB || type === HTTPS) && opts.mode === 'fake-ip' && opts.fakeIp && !opts.fakeIp.isFiltered(name)) {
+      return { rcode: RCODE.NOERROR };
     }
     if (type === 'PTR' && opts.mode === 'fake-ip' && opts.fakeIp) {
       const ip = reverseIp(name);

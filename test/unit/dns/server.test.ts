@@ -111,6 +111,17 @@ test('redir-host: real answers, and the host cache learns ip -> name', async () 
   assert.equal(upstream.hostCache.hostOf('192.0.2.10'), 'alias.test');
 });
 
+test('fake-ip: HTTPS/SVCB records are empty for fake-ip names (no real address hints, no ECH), forwarded for filtered names', async () => {
+  const { port } = await start();
+  const https = 'UNKNOWN_65' as Parameters<typeof udpQuery>[2];
+  const r = await udpQuery(port, 'www.example.net', https);
+  assert.equal(r.rcode, 'NOERROR');
+  assert.equal(r.answers.length, 0);
+  assert.equal(up.count('www.example.net'), 0);
+  await udpQuery(port, 'a.test', https);
+  assert.equal(up.count('a.test', 'UNKNOWN_65'), 1);
+});
+
 test('PTR of a fake IP names its host', async () => {
   const { port, fakeIp } = await start();
   const ip = fakeIp.allocate('ptr.example', 4);
