@@ -58,3 +58,22 @@ test(`${CASES} truncated/mutated/random inputs: no throw, valid result, bounded 
   // Sanity: the fuzzer reached all three outcomes.
   assert.ok(tally.host > 0 && tally.more > 0 && tally.no > 0, JSON.stringify(tally));
 });
+
+test('2,000 QUIC Initials with mutated *plaintext* (valid encryption, broken frames or ClientHello): no throw', () => {
+  const rand = prng(0x901c);
+  const hello = corpus[0]!;
+  const hs = hello.subarray(5);
+  const plain = Buffer.concat([cryptoFrame(0, hs.subarray(0, 100)), Buffer.from([0x01]), cryptoFrame(100, hs.subarray(100))]);
+  const dcid = Buffer.from('0a0b0c0d0e0f1011', 'hex');
+  const tally = { host: 0, more: 0, no: 0 };
+  for (let i = 0; i < 2000; i++) {
+    const frames = mutate(rand, plain);
+    if (frames.length < 4) continue;
+    const r = sniffQuic(sealInitial({ dcid, frames, pn: i % 4, padTo: 1200 }));
+    assert.ok(valid(r), `case ${i}: ${JSON.stringify(r)}`);
+    if (r === 'no') tally.no++;
+    else if (r === 'need-more') tally.more++;
+    else tally.host++;
+  }
+  assert.ok(tally.host > 0 && tally.no > 0, JSON.stringify(tally));
+});
