@@ -5,6 +5,7 @@
 //
 // Request order: Host check (DNS rebinding, loopback only) -> CORS (answers
 // preflights, incl. Private Network Access) -> Bearer/`?token=` auth -> route.
+import type { Socket } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import fastifyCors from '@fastify/cors';
 import fastifyWebsocket from '@fastify/websocket';
@@ -47,6 +48,8 @@ export interface Controller {
 
 /** Bodies up to 16 MB (a reloaded config's YAML); /storage has its own 1 MB limit. */
 const BODY_LIMIT = 16 << 20;
+/** How long close() lets clients finish before destroying their sockets. */
+const CLOSE_GRACE_MS = 1000;
 
 export function createController(deps: ControllerDeps, opts: ControllerOptions): Controller {
   const listen = parseHostPort(opts.listen);
@@ -72,9 +75,11 @@ export function createController(deps: ControllerDeps, opts: ControllerOptions):
       done(new SyError('SY_ERR_API_BAD_REQUEST', { detail: 'not JSON', cause: err }), undefined);
     }
   });
-  app.setErrorHandler((err, _req, reply) => {
+  app.setErrorHandler((err, req, reply) => {
     const e = toHttpError(err);
     if (e.internal) log.error('controller route failed', { err });
+    // A refused upgrade must not leave a half-upgraded socket behind.
+    if (req.headers.upgrade) reply.header('connection', 'close');
     return reply.code(e.status).send(e.body);
   });
   app.setNotFoundHandler((_req, reply) => reply.code(404).send({ message: 'Resource not found', code: 'SY_ERR_API_NOT_FOUND' }));
@@ -115,6 +120,14 @@ export function createController(deps: ControllerDeps, opts: ControllerOptions):
   });
   app.addHook('preClose', async () => streams.closeAll());
 
+  // Every accepted socket, so close() can destroy stragglers (e.g. upgrade
+  // sockets a client keeps open) after a grace period instead of hanging.
+  const sockets = new Set<Socket>();
+  app.server.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.once('close', () => sockets.delete(s));
+  });
+
   let started = false;
   let closed: Promise<void> | null = null;
   return {
@@ -130,7 +143,13 @@ export function createController(deps: ControllerDeps, opts: ControllerOptions):
       log.info('controller listening', { address: `${host}:${bound.port}`, auth: opts.secret ? 'secret' : 'none' });
     },
     close() {
-      closed ??= app.close().then(() => undefined);
+      if (!closed) {
+        const grace = setTimeout(() => {
+          for (const s of sockets) s.destroy();
+        }, CLOSE_GRACE_MS);
+        grace.unref();
+        closed = app.close().then(() => clearTimeout(grace));
+      }
       return closed;
     },
   };
