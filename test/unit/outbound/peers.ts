@@ -23,8 +23,12 @@ export function tableResolver(table: Record<string, string[]> = {}): Resolver & 
   };
 }
 
+/** A TCP echo server; close() also ends the connections still open. */
 export async function tcpEcho(): Promise<{ port: number; close(): Promise<void>; server: net.Server }> {
+  const open = new Set<net.Socket>();
   const server = net.createServer((s) => {
+    open.add(s);
+    s.on('close', () => open.delete(s));
     s.on('error', () => {});
     s.pipe(s);
   });
@@ -32,7 +36,11 @@ export async function tcpEcho(): Promise<{ port: number; close(): Promise<void>;
   return {
     server,
     port: (server.address() as net.AddressInfo).port,
-    close: () => new Promise<void>((r) => server.close(() => r())),
+    close: () =>
+      new Promise<void>((r) => {
+        for (const s of open) s.destroy();
+        server.close(() => r());
+      }),
   };
 }
 
