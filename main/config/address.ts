@@ -60,3 +60,17 @@ export function isNameserver(s: string): boolean {
   const rest = m[2]!;
   return rest.length > 0 && !/\s/.test(rest);
 }
+
+/**
+ * A Clash domain wildcard (reference §2.4): `example.com`, `*.example.com`,
+ * `+.example.com`, `.example.com`, `xbox.*.microsoft.com`, `*`; also the
+ * `geosite:x` and `rule-set:x` references of fake-ip-filter and
+ * nameserver-policy. Invalid: `/`, a trailing dot, empty inner labels.
+ */
+export function isDomainPattern(s: string): boolean {
+  if (/^(geosite|rule-set):[^\s,]+$/i.test(s)) return true;
+  if (s === '*' || s === '+') return true;
+  const body = s.replace(/^(\+\.|\.)/, '');
+  if (body === '' || body.endsWith('.') || body.includes('/')) return false;
+  return body.split('.').every((l) => l === '*' || /^[a-zA-Z0-9_*](?:[a-zA-Z0-9_*-]{0,61}[a-zA-Z0-9_*])?$/.test(l));
+}

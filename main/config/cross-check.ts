@@ -38,6 +38,11 @@ export function crossCheck(d: Diagnostics, x: CrossInput): void {
   for (const m of x.refs.providerProxies) {
     if (!known(m.name)) d.error('SY_ERR_CONFIG_UNKNOWN_TARGET', m.pos, m.path, { value: m.name, detail: near(m.name) ?? `download proxy of provider "${m.owner}"`, expected: hint() });
   }
+  for (const r of x.refs.ruleSetRefs) {
+    if (!x.refs.providerNames.has(r.name)) {
+      d.error('SY_ERR_CONFIG_UNKNOWN_PROVIDER', r.pos, r.path, { value: r.name, expected: x.refs.providerNames.size ? `one of ${[...x.refs.providerNames].join(', ')}` : 'a provider defined under rule-providers:' });
+    }
+  }
   checkCycles(d, x.groups, x.refs);
   for (const r of x.rules) {
     const { type, payload, target } = r.split;

@@ -3,13 +3,14 @@
 import { isIP } from 'node:net';
 import type { DnsConfig } from './types.js';
 import type { SectionContext } from './general.js';
-import { isCidr, isNameserver, parseHostPort } from './address.js';
+import { isCidr, isDomainPattern, isNameserver, parseHostPort } from './address.js';
 import { DEFAULT_DNS } from './defaults.js';
 import { IGNORED_DNS_KEYS, reportOtherKey } from './keys.js';
 import { forEachEntry, readBool, readEnum, readMap, readString, readStringList, readStringOrList, setOwn } from './read.js';
-import type { LEntry, LNode } from './yaml-tree.js';
+import type { LEntry, LNode, Pos } from './yaml-tree.js';
 
 const KEYS = ['enable', 'listen', 'ipv6', 'enhanced-mode', 'fake-ip-range', 'fake-ip-range6', 'fake-ip-filter', 'nameserver', 'default-nameserver', 'fallback', 'nameserver-policy', 'use-hosts'];
+const PATTERN_EXPECTED = 'a Clash domain pattern: example.com, *.example.com, +.example.com, .example.com, geosite:name or rule-set:name';
 const NS_EXPECTED = 'DNS servers like 1.1.1.1, udp://1.1.1.1:53, tcp://…, tls://…, https://…/dns-query or system';
 
 export function readDns(cx: SectionContext, e: LEntry): DnsConfig {
@@ -51,7 +52,20 @@ export function readDns(cx: SectionContext, e: LEntry): DnsConfig {
         if (s !== undefined && s !== '' && !(isCidr(s) && isIP(s.split('/')[0]!) === 6)) d.error('SY_ERR_CONFIG_BAD_ADDRESS', x.value.pos, 'dns.fake-ip-range6', { value: s, expected: 'an IPv6 CIDR such as fdfe:dcba:9876::1/64, or ""' });
         else if (s !== undefined) dns.fakeIpRange6 = s;
       },
-      'fake-ip-filter': (x) => (dns.fakeIpFilter = readStringList(d, x.value, 'dns.fake-ip-filter', 'a list of domain patterns') ?? dns.fakeIpFilter),
+      'fake-ip-filter': (x) => {
+        const list = readStringList(d, x.value, 'dns.fake-ip-filter', 'a list of domain patterns');
+        if (!list) return;
+        // As mihomo: a bad pattern is skipped with a warning, not fatal.
+        const items = x.value.kind === 'seq' ? x.value.items : [];
+        dns.fakeIpFilter = list.filter((p, i) => {
+          if (isDomainPattern(p)) {
+            noteRuleSetRef(cx, p, items[i]?.pos ?? x.value.pos, `dns.fake-ip-filter[${i}]`);
+            return true;
+          }
+          d.warn('SY_ERR_CONFIG_BAD_PATTERN', (items[i] ?? x.value).pos, `dns.fake-ip-filter[${i}]`, { value: p, expected: PATTERN_EXPECTED });
+          return false;
+        });
+      },
       nameserver: (x) => (dns.nameserver = servers(x.value, 'dns.nameserver') ?? dns.nameserver),
       'default-nameserver': (x) => (dns.defaultNameserver = servers(x.value, 'dns.default-nameserver') ?? dns.defaultNameserver),
       fallback: (x) => (dns.fallback = servers(x.value, 'dns.fallback') ?? dns.fallback),
@@ -59,6 +73,12 @@ export function readDns(cx: SectionContext, e: LEntry): DnsConfig {
         const m = readMap(d, x.value, 'dns.nameserver-policy', 'a mapping of domain pattern: server(s)');
         for (const p of m?.entries ?? []) {
           const path = `dns.nameserver-policy.${p.key}`;
+          const patterns = p.key.split(',').map((k) => k.trim());
+          if (!patterns.every(isDomainPattern)) {
+            d.warn('SY_ERR_CONFIG_BAD_PATTERN', p.keyPos, path, { value: p.key, expected: PATTERN_EXPECTED });
+            continue;
+          }
+          for (const k of patterns) noteRuleSetRef(cx, k, p.keyPos, path);
           const list = readStringOrList(d, p.value, path);
           if (!list) continue;
           const bad = list.find((s) => !isNameserver(s));
@@ -70,4 +90,10 @@ export function readDns(cx: SectionContext, e: LEntry): DnsConfig {
     (x) => reportOtherKey(d, x, `dns.${x.key}`, [...KEYS, ...IGNORED_DNS_KEYS], (k) => IGNORED_DNS_KEYS.has(k), cx.ignored),
   );
   return dns;
+}
+
+/** `rule-set:name` must name a rule provider: checked with the other references. */
+function noteRuleSetRef(cx: SectionContext, pattern: string, pos: Pos, path: string): void {
+  const m = /^rule-set:(.+)$/i.exec(pattern);
+  if (m) cx.refs.ruleSetRefs.push({ owner: 'dns', name: m[1]!, pos, path });
 }

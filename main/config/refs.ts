@@ -21,6 +21,8 @@ export interface Refs {
   readonly names: NameRef[];
   readonly members: MemberRef[];
   readonly providerProxies: MemberRef[];
+  /** `rule-set:name` in dns.fake-ip-filter / nameserver-policy. */
+  readonly ruleSetRefs: MemberRef[];
   /** Every provider name written, also those with errors (so RULE-SET does not cascade). */
   readonly providerNames: Set<string>;
   /** Where single keys were written, by key path (`routing-mark`, `capture.mark`, …). */
@@ -35,5 +37,5 @@ export interface OnceNote {
 }
 
 export function newRefs(): Refs {
-  return { names: [], members: [], providerProxies: [], providerNames: new Set(), keyPos: new Map() };
+  return { names: [], members: [], providerProxies: [], ruleSetRefs: [], providerNames: new Set(), keyPos: new Map() };
 }

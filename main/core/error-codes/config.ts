@@ -28,5 +28,6 @@ export const CONFIG_ERRORS = {
   SY_ERR_CONFIG_IGNORED_KEY: "Clash/mihomo key accepted but ignored by switchyard (warning)",
   SY_ERR_CONFIG_UNKNOWN_KEY: "unknown key, ignored (warning)",
   SY_ERR_CONFIG_UNSUPPORTED_PROXY: "proxy type not supported by switchyard; loaded as unavailable (warning)",
+  SY_ERR_CONFIG_BAD_PATTERN: "invalid domain pattern, skipped (warning)",
   SY_ERR_CONFIG_IGNORED_OPTION: "option accepted but not implemented yet, ignored (warning)",
 } as const;

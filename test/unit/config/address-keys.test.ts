@@ -2,7 +2,7 @@
 // nameserver shapes, loopback, and key suggestions.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isCidr, isLoopbackHost, isNameserver, parseHostPort } from '../../../main/config/address.js';
+import { isCidr, isDomainPattern, isLoopbackHost, isNameserver, parseHostPort } from '../../../main/config/address.js';
 import { editDistance, suggestKey } from '../../../main/config/keys.js';
 
 test('parseHostPort accepts host:port, [v6]:port and :port; refuses the rest', () => {
@@ -41,4 +41,11 @@ test('suggestKey finds close typos only', () => {
   assert.equal(suggestKey('zzz', known), undefined);
   assert.equal(suggestKey('mode', known), undefined, 'an exact key needs no suggestion');
   assert.equal(editDistance('kitten', 'sitting'), 3);
+});
+
+test('isDomainPattern follows the Clash wildcard grammar', () => {
+  for (const p of ['example.com', '*.example.com', '+.example.com', '.example.com', 'xbox.*.microsoft.com', '*', 'localhost', 'geosite:cn', 'rule-set:ads', '*.lan']) {
+    assert.ok(isDomainPattern(p), p);
+  }
+  for (const p of ['example.com.', 'a..b', 'a/b', '', '+.', 'ex ample.com', '-bad.com']) assert.ok(!isDomainPattern(p), p);
 });

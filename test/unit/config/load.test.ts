@@ -318,3 +318,11 @@ test('provider keys of another provider type are warned about and ignored', () =
   ]);
   assert.deepEqual([c.ruleProviders.a!.path, c.ruleProviders.a!.url, c.ruleProviders.b!.payload], ['', '', []]);
 });
+
+test('fake-ip-filter: bad patterns are skipped with a warning; rule-set references must exist', () => {
+  const { config: c, warnings } = ok('dns:\n  fake-ip-filter: ["*.lan", "bad..name", "rule-set:ads"]\nrule-providers:\n  ads: {type: inline, behavior: domain, payload: [a.example]}\n');
+  assert.deepEqual(c.dns.fakeIpFilter, ['*.lan', 'rule-set:ads']);
+  assert.deepEqual(warnings.map((w) => [w.code, w.context.where]), [['SY_ERR_CONFIG_BAD_PATTERN', `${FILE}:2:29 dns.fake-ip-filter[1]`]]);
+  const r = parseConfig('dns:\n  nameserver-policy: {"rule-set:nope": 192.0.2.53}\n', FILE);
+  assert.deepEqual(r.errors.map((e) => [e.code, e.context.value]), [['SY_ERR_CONFIG_UNKNOWN_PROVIDER', 'nope']]);
+});
