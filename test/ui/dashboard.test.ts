@@ -171,6 +171,41 @@ describe('dashboard against a live core', () => {
     await page.context().close();
   });
 
+  test('300 live connections: the table keeps only the visible rows in the DOM and "close filtered" closes exactly those', async (t) => {
+    if (skipIfNoCore(t)) return;
+    if (!core!.mixedPort) return t.skip('attached core (SY_UI_CORE) has no known mixed port');
+    const clients: Socket[] = [];
+    t.after(() => clients.forEach((s) => s.destroy()));
+    for (let i = 0; i < 300; i++) {
+      const { socket } = await SocksClient.createConnection({
+        proxy: { host: '127.0.0.1', port: core!.mixedPort, type: 5 },
+        command: 'connect',
+        destination: { host: '127.0.0.1', port: echoPort },
+        timeout: 5000,
+      });
+      socket.on('error', () => {});
+      clients.push(socket);
+    }
+    const { page, errors } = await openPage('en', 'connections');
+    await page.fill('input[type="search"]', `:${echoPort}`);
+    const rows = page.locator('[data-testid="conn-rows"]');
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline && Number(await rows.getAttribute('aria-rowcount')) < 300) await page.waitForTimeout(200);
+    assert.equal(Number(await rows.getAttribute('aria-rowcount')), 300);
+    const inDom = await rows.locator('.vrow').count();
+    assert.ok(inDom > 5 && inDom < 60, `${inDom} rows in the DOM for 300 connections`);
+    await rows.evaluate('(el) => { el.scrollTop = el.scrollHeight; }');
+    await page.waitForTimeout(300);
+    assert.ok((await rows.locator('.vrow').count()) < 60);
+    await page.screenshot({ path: join(ARTIFACTS, 'en-connections-300.png') });
+    const allClosed = Promise.all(clients.map((s) => new Promise<void>((r) => (s.destroyed ? r() : s.once('close', () => r())))));
+    await page.click('button:has-text("Close filtered")');
+    const ok = await Promise.race([allClosed.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 10_000).unref())]);
+    assert.ok(ok, 'every filtered connection closed within 10 s');
+    assert.deepEqual(errors, []);
+    await page.context().close();
+  });
+
   test('"where would this go?" explains a decision; the inline rule set shows its entry count', async (t) => {
     if (skipIfNoCore(t)) return;
     if (!core!.mixedPort) return t.skip('attached core (SY_UI_CORE) does not run this test\'s config');
