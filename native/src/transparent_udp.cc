@@ -15,7 +15,7 @@
 namespace sy {
 
 namespace {
-constexpr int kBatch = 64;          // datagrams per readable event, then yield to the loop
+constexpr int kBatch = 1024;        // at most this many datagrams per readable event (normally until EAGAIN), then yield to the loop
 constexpr size_t kBufSize = 65536;  // largest UDP payload
 
 uint32_t ReadMark(Napi::Env env, Napi::Object o) {
@@ -78,6 +78,14 @@ TransparentUdp::TransparentUdp(const Napi::CallbackInfo& info) : Napi::ObjectWra
     throw;
   }
   fd_ = fd;
+  {
+    sockaddr_storage bound{};
+    socklen_t blen = sizeof(bound);
+    if (getsockname(fd_, reinterpret_cast<sockaddr*>(&bound), &blen) == 0) {
+      std::string ip = FormatIp(reinterpret_cast<sockaddr*>(&bound), &listenPort_);
+      listenIp_ = (ip == "0.0.0.0" || ip == "::") ? "" : ip;  // "" = wildcard: any address on that port
+    }
+  }
   buf_.resize(kBufSize);
   onMessage_ = Napi::Persistent(info[1].As<Napi::Function>());
   async_ = std::make_unique<Napi::AsyncContext>(env, "TransparentUdp");
@@ -158,6 +166,10 @@ void TransparentUdp::Drain() {
 }
 
 int TransparentUdp::ReplySocket(Napi::Env env, const std::string& ip, int port) {
+  // Answering from the listener's own address (a datagram sent straight to the
+  // TPROXY port): use the listener itself. A second socket bound there with
+  // SO_REUSEADDR would take over the listener's traffic.
+  if (port == listenPort_ && (listenIp_.empty() || listenIp_ == ip)) return fd_;
   std::string key = ip + "|" + std::to_string(port);
   auto it = replies_.find(key);
   uint64_t now = uv_now(loop_);

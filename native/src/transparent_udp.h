@@ -1,8 +1,8 @@
 // TransparentUdp: the TPROXY UDP inbound.
 //
 // Lifecycle: constructed bound and polling (uv_poll on the main loop, so the
-// event loop never blocks); every readable event drains up to kBatch
-// datagrams with recvmsg and calls onMessage(data, srcIp, srcPort, dstIp,
+// event loop never blocks); every readable event drains with recvmsg until
+// EAGAIN (at most kBatch datagrams) and calls onMessage(data, srcIp, srcPort, dstIp,
 // dstPort, dscp) with the ORIGINAL destination from IP(V6)_ORIGDSTADDR.
 // sendFrom() answers from an arbitrary address through a cached per-source
 // socket (IP_TRANSPARENT + SO_REUSEADDR, bound to `from`, never connected so
@@ -49,6 +49,8 @@ class TransparentUdp : public Napi::ObjectWrap<TransparentUdp> {
 
   int fd_ = -1;
   int family_ = 0;
+  int listenPort_ = -1;
+  std::string listenIp_;  // "" when bound to the wildcard address
   uint32_t mark_ = 0;
   bool closed_ = false;
   size_t maxReplies_ = 256;

@@ -146,3 +146,24 @@ test('TransparentUdp does not block the event loop and drains bursts', async (t)
   assert.ok(n >= 450, `received ${n} of 500`);
   assert.ok(ticks > 0);
 });
+
+test('TransparentUdp answering from its own address uses the listener (no reply socket steals its traffic)', async (t) => {
+  if (!requireRoot(t, CAP)) return;
+  let n = 0;
+  const udp = new TransparentUdp({ host: '127.0.0.1', port: 0 }, (data, src, dst) => {
+    n++;
+    udp.sendFrom(data, dst, src);
+  });
+  t.after(() => udp.close());
+  const client = dgram.createSocket('udp4');
+  t.after(() => client.close());
+  const port = udp.address().port;
+  for (let round = 1; round <= 3; round++) {
+    client.send(`r${round}`, port, '127.0.0.1');
+    const [msg, rinfo] = (await once(client, 'message')) as [Buffer, dgram.RemoteInfo];
+    assert.equal(msg.toString(), `r${round}`);
+    assert.equal(rinfo.port, port);
+  }
+  assert.equal(n, 3);
+  assert.equal(udp.replySocketCount, 0);
+});
