@@ -148,7 +148,7 @@ export abstract class GroupBase implements OutboundGroup {
     const period = this.cfg.interval * 1000;
     const tick = () => {
       // lazy: only test while the group is in use (picked within the last period)
-      if (this.cfg.lazy && this.lastUsed !== 0 && Date.now() - this.lastUsed > period) return;
+      if (this.cfg.lazy && (this.lastUsed === 0 || Date.now() - this.lastUsed > period)) return;
       void this.checkNow();
     };
     if (!this.cfg.lazy) void this.checkNow();

@@ -296,3 +296,11 @@ test('a taken port is SY_ERR_NET_LISTEN', async () => {
   await assert.rejects(m.start(), { code: 'SY_ERR_NET_LISTEN' });
 });
 
+
+test('allow-lan binds bind-address instead of loopback', async (t) => {
+  const d = directDispatcher();
+  const m = createMixedInbound({ host: '127.0.0.1', port: 0, allowLan: true, dispatcher: d, logger: NULL_LOGGER });
+  await m.start();
+  t.after(() => m.close());
+  assert.deepEqual(m.addresses().map((a) => a.ip), ['127.0.0.1']);
+});

@@ -183,3 +183,21 @@ test('start() runs health checks on an interval; close() stops them', async (t) 
   await new Promise((r) => setTimeout(r, 1100));
   assert.equal(counted.hits(), hits, 'no checks after close()');
 });
+
+test('lazy: a group nobody uses is not tested; once used, it is', async (t) => {
+  const counted = await httpServer(0);
+  t.after(() => counted.close());
+  const set = build({
+    proxies: [],
+    proxyGroups: [group({ name: 'lz', type: 'url-test', proxies: ['DIRECT'], url: `http://127.0.0.1:${counted.port}/`, interval: 1, lazy: true })],
+  });
+  set.start();
+  const keep = setTimeout(() => {}, 5000);
+  t.after(() => clearTimeout(keep));
+  await new Promise((r) => setTimeout(r, 1200));
+  assert.equal(counted.hits(), 0, 'unused: no checks');
+  set.group('lz')!.pick(meta({ host: 'a.example' }));
+  await new Promise((r) => setTimeout(r, 1100));
+  set.close();
+  assert.ok(counted.hits() >= 1, 'used: checked on the next interval');
+});

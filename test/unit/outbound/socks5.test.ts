@@ -261,3 +261,14 @@ test('SOCKS5 server given by name is resolved through the injected resolver', as
   s.destroy();
   assert.deepEqual(resolver.asked, ['proxy.example']);
 });
+
+test('an abort during the SOCKS5 handshake rejects SY_ERR_NET_ABORTED and closes the socket', async (t) => {
+  let closed = false;
+  const srv = await fakeSocks((_c, s) => s.on('close', () => (closed = true))); // never answers
+  t.after(() => srv.close());
+  const ctl = new AbortController();
+  setTimeout(() => ctl.abort(), 50);
+  await assert.rejects(socks5(srv.port).dialTcp({ host: 'a.example', ip: '', port: 80 }, meta(), ctl.signal), { code: 'SY_ERR_NET_ABORTED' });
+  await new Promise((r) => setTimeout(r, 50));
+  assert.ok(closed, 'the upstream connection was closed');
+});
