@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { LOG_LEVELS, type LogLevel } from '../core/logger.js';
 import type { Config } from './types.js';
 import type { Diagnostics } from './diagnostics.js';
-import { isHostname, parseHostPort } from './address.js';
+import { isDomainPattern, isHostname, parseHostPort } from './address.js';
 import { DEFAULTS } from './defaults.js';
 import { IGNORED_SNIFFER_KEYS, reportOtherKey } from './keys.js';
 import { forEachEntry, readBool, readEnum, readInt, readMap, readPort, readString, readStringList, readStringOrList, setOwn } from './read.js';
@@ -114,7 +114,7 @@ function readHosts(cx: SectionContext, e: LEntry): void {
   for (const x of map.entries) {
     const path = `hosts.${x.key}`;
     const domain = x.key.trim().toLowerCase();
-    if (!isHostname(domain.replace(/^(\+\.|\*\.|\.)/, '').replace(/\*/g, 'x'))) {
+    if (!isDomainPattern(domain) || domain.includes(':')) {
       d.error('SY_ERR_CONFIG_BAD_ADDRESS', x.keyPos, path, { value: x.key, expected: 'a domain name or Clash wildcard (+.example.com, *.example.com)' });
       continue;
     }

@@ -59,6 +59,7 @@ const CASES: Case[] = [
   { name: 'interface name too long', yaml: 'capture: {lan: true, interfaces: [averyveryverylongname0]}\n', code: 'SY_ERR_CONFIG_BAD_ADDRESS', at: '1:35 capture.interfaces[0]', value: '"averyveryverylongname0"' },
   { name: 'mixed-port equals tproxy-port', yaml: 'mixed-port: 7000\ntproxy-port: 7000\n', code: 'SY_ERR_CONFIG_CONFLICT', at: '2:14 tproxy-port', value: '7000' },
   { name: 'hosts value not an address', yaml: 'hosts:\n  a.example: "not an ip"\n', code: 'SY_ERR_CONFIG_BAD_ADDRESS', at: '2:14 hosts.a.example', value: '"not an ip"' },
+  { name: 'hosts key not a domain pattern', yaml: 'hosts:\n  "a..example": 192.0.2.1\n', code: 'SY_ERR_CONFIG_BAD_ADDRESS', at: '2:3 hosts.a..example', value: '"a..example"' },
   { name: 'proxies is a mapping', yaml: 'proxies:\n  up: {type: socks5}\n', code: 'SY_ERR_CONFIG_TYPE', at: '2:3 proxies', value: 'mapping' },
   { name: 'two YAML documents', yaml: 'mode: rule\n---\nmode: global\n', code: 'SY_ERR_CONFIG_YAML', at: '2:1', value: '"---"' },
   { name: 'tab indentation', yaml: 'dns:\n\tenable: true\n', code: 'SY_ERR_CONFIG_YAML', at: '2:1', value: '"enable: true"' },
