@@ -75,7 +75,12 @@ function guard<T>(ns: Nameserver, q: Question, timeoutMs: number, signal: AbortS
     if (signal?.aborted) return onAbort();
     signal?.addEventListener('abort', onAbort);
     try {
-      cleanup = run(done);
+      const c = run(done);
+      if (finished) {
+        // done() ran synchronously inside run(): release now.
+        try { c(); } catch { /* already closed */ }
+      }
+      else cleanup = c;
     } catch (e) {
       done(new SyError('SY_ERR_DNS_RESOLVE', { where, cause: e }));
     }

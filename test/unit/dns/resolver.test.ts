@@ -165,3 +165,11 @@ test('no usable nameserver: a coded warning at construction, coded rejection on 
   assert.deepEqual(recs.map((x) => x.fields.code), ['SY_ERR_DNS_UNSUPPORTED_NAMESERVER', 'SY_ERR_DNS_NO_NAMESERVER']);
   await assert.rejects(r.query('a.test', 'A'), (e: unknown) => e instanceof SyError && e.code === 'SY_ERR_DNS_NO_NAMESERVER');
 });
+
+test('a socket factory that fails (throws, or hands out a dead socket) gives a coded error, not a crash', async () => {
+  const throwing = make({ sockets: { udp: () => { throw new Error('EPERM: no CAP_NET_ADMIN'); }, tcp: () => new net.Socket() } });
+  await assert.rejects(throwing.query('a.test', 'A'), (e: unknown) => e instanceof SyError && e.code === 'SY_ERR_DNS_RESOLVE' && /EPERM/.test(e.message));
+  const dead = make({ sockets: { udp: () => { const s = dgram.createSocket('udp4'); s.close(); return s; }, tcp: () => new net.Socket() } });
+  await assert.rejects(dead.query('a.test', 'A'), (e: unknown) => e instanceof SyError && e.code.startsWith('SY_ERR_DNS_'));
+  assert.deepEqual(await dead.resolve('a.test'), []);
+});
