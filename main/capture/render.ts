@@ -150,6 +150,8 @@ function prerouting(i: CaptureInput): string[] {
     `meta l4proto tcp socket transparent 1 meta mark set ${m} accept`,
     ...dnsExempt(i),
     ...tproxy,
+    // tproxy falls through when no transparent socket listens (reference §6.3): closed never forwards it
+    ...(i.onFailure === 'closed' ? ['drop'] : []),
   ];
 }
 

@@ -120,8 +120,8 @@ void TransparentUdp::OnPoll(uv_poll_t* handle, int status, int /*events*/) {
 
 void TransparentUdp::Drain() {
   Napi::Env env = Env();
-  Napi::HandleScope scope(env);
   for (int i = 0; i < kBatch && !closed_; i++) {
+    Napi::HandleScope scope(env);  // per datagram: handles never pile up over a long drain
     sockaddr_storage src{};
     char control[256];
     iovec iov{buf_.data(), buf_.size()};
