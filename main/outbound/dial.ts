@@ -107,6 +107,16 @@ export class Health {
   }
 }
 
+/** All usable addresses for a destination: the IP when known, else what the resolver answers (at most `max`). */
+export async function resolveAll(resolver: Resolver, host: string, ip: string, where: string, max = 4): Promise<string[]> {
+  const direct = normalizeIp(ip) || normalizeIp(host);
+  if (direct) return [direct];
+  if (!host) throw new SyError('SY_ERR_NET_RESOLVE', { where, detail: 'the destination has neither an IP nor a host' });
+  const addrs = [...new Set((await resolver.resolve(host)).map(normalizeIp).filter((a) => a !== ''))];
+  if (addrs.length === 0) throw new SyError('SY_ERR_NET_RESOLVE', { where, value: host });
+  return addrs.slice(0, max);
+}
+
 /** Describes a destination for error messages. */
 export function describeDst(dst: { host: string; ip: string; port: number }): string {
   return formatHostPort(dst.host || dst.ip, dst.port);

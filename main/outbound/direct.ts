@@ -6,7 +6,8 @@ import type { Destination, Outbound, UdpFlow } from '../core/outbound.js';
 import type { Metadata } from '../core/metadata.js';
 import type { Resolver } from '../core/rule.js';
 import type { SocketFactory } from './socket-factory.js';
-import { connectTcp, describeDst, Health, resolveIp } from './dial.js';
+import { connectTcp, describeDst, Health, resolveAll } from './dial.js';
+import { isSyError } from '../core/errors.js';
 import { createDirectUdpFlow } from './udp-direct.js';
 
 export interface DirectDeps {
@@ -36,9 +37,21 @@ export class DirectOutbound implements Outbound {
 
   async dialTcp(dst: Destination, meta: Metadata, signal?: AbortSignal): Promise<net.Socket> {
     const where = `${this.name} tcp ${describeDst(dst)}`;
-    const ip = await resolveIp(this.deps.resolver, dst.host, dst.ip, where);
-    meta.remoteDestination = ip;
-    return connectTcp(this.deps.sockets, ip, dst.port, { signal, where, timeoutMs: this.deps.connectTimeoutMs });
+    const ips = await resolveAll(this.deps.resolver, dst.host, dst.ip, where);
+    // A resolved host may have several addresses: try the next one when one
+    // refuses or is unreachable (not after a timeout or an abort).
+    let last: unknown;
+    for (const ip of ips) {
+      try {
+        const sock = await connectTcp(this.deps.sockets, ip, dst.port, { signal, where, timeoutMs: this.deps.connectTimeoutMs });
+        meta.remoteDestination = ip;
+        return sock;
+      } catch (e) {
+        last = e;
+        if (!isSyError(e) || e.code !== 'SY_ERR_NET_DIAL') throw e;
+      }
+    }
+    throw last;
   }
 
   async dialUdp(_meta: Metadata, signal?: AbortSignal): Promise<UdpFlow> {

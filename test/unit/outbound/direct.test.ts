@@ -107,3 +107,15 @@ test('unsupported types keep their API type name, are never alive and refuse dia
     await assert.rejects(o.dialTcp(), { code: 'SY_ERR_NET_UNSUPPORTED' });
   }
 });
+
+test('DIRECT tries the next resolved address when one refuses', async (t) => {
+  const echo = await tcpEcho();
+  t.after(() => echo.close());
+  // ::1 or 127.0.0.2 refuse on this port (the echo server listens on 127.0.0.1 only)
+  const resolver = tableResolver({ 'multi.example': ['127.0.0.2', '127.0.0.1'] });
+  const direct = new DirectOutbound('DIRECT', { sockets: plainSocketFactory, resolver });
+  const m = meta();
+  const s = await direct.dialTcp({ host: 'multi.example', ip: '', port: echo.port }, m);
+  s.destroy();
+  assert.equal(m.remoteDestination, '127.0.0.1');
+});
