@@ -11,6 +11,8 @@ const MAX_BUFFERED = 1 << 20;
 export interface StreamSink {
   /** Sends one frame (JSON-encoded); dropped when the client is too slow. */
   send(frame: unknown): void;
+  /** Sends a frame already serialised as JSON text (shared between clients). */
+  sendText(json: string): void;
   /** Ends the stream from the server side. */
   close(): void;
 }
@@ -52,8 +54,11 @@ export function openWebSocketStream(socket: WebSocket, req: FastifyRequest, regi
   };
   const sink: StreamSink = {
     send(frame) {
+      sink.sendText(JSON.stringify(frame));
+    },
+    sendText(json) {
       if (done || socket.readyState !== socket.OPEN || socket.bufferedAmount > MAX_BUFFERED) return;
-      socket.send(JSON.stringify(frame));
+      socket.send(json);
     },
     close: end,
   };
@@ -80,8 +85,11 @@ export function openNdjsonStream(req: FastifyRequest, reply: FastifyReply, regis
   const unregister = registry.add(end);
   const sink: StreamSink = {
     send(frame) {
+      sink.sendText(JSON.stringify(frame));
+    },
+    sendText(json) {
       if (done || out.writableLength > MAX_BUFFERED) return;
-      out.write(JSON.stringify(frame) + '\n');
+      out.write(json + '\n');
     },
     close: end,
   };

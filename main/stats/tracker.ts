@@ -44,7 +44,10 @@ interface Entry {
   info: ConnectionInfo;
   readonly counters: ByteCounters;
   readonly kill: () => void;
-  readonly start: number;
+  /** Wire forms computed once per open/update. Metadata is converted at every
+   *  snapshot instead, since the tunnel may fill fields of `meta` in place. */
+  chains: string[];
+  readonly start: string;
 }
 
 const DEFAULT_HISTORY = 1000;
@@ -68,9 +71,9 @@ export function createConnectionTracker(opts: ConnectionTrackerOptions): Connect
     metadata: toApiMetadata(e.info.meta),
     upload: bytes.upload,
     download: bytes.download,
-    start: new Date(e.start).toISOString(),
-    chains: [...e.info.chains],
-    providerChains: e.info.chains.map(() => ''),
+    start: e.start,
+    chains: e.chains,
+    providerChains: e.chains.map(() => ''),
     rule: e.info.rule,
     rulePayload: e.info.rulePayload,
   });
@@ -81,18 +84,27 @@ export function createConnectionTracker(opts: ConnectionTrackerOptions): Connect
     closedTotals.upload += bytes.upload;
     closedTotals.download += bytes.download;
     if (historySize === 0) return;
-    history.unshift({ ...toApi(e, bytes), end: new Date(now()).toISOString(), reason: String(reason || 'closed') });
+    history.unshift({ ...toApi(e, bytes), chains: [...e.chains], end: new Date(now()).toISOString(), reason: String(reason || 'closed') });
     if (history.length > historySize) history.length = historySize;
   };
 
   const table: ConnectionTable = {
     open(info, counters, kill): TrackedConnection {
-      const e: Entry = { id: randomUUID(), info: { ...info }, counters, kill, start: now() };
+      const e: Entry = {
+        id: randomUUID(),
+        info: { ...info },
+        counters,
+        kill,
+        chains: [...info.chains],
+        start: new Date(now()).toISOString(),
+      };
       open.set(e.id, e);
       return {
         id: e.id,
         update(patch) {
-          if (open.has(e.id)) e.info = { ...e.info, ...patch };
+          if (!open.has(e.id)) return;
+          e.info = { ...e.info, ...patch };
+          e.chains = [...e.info.chains];
         },
         closed(reason) {
           finish(e, reason);

@@ -8,8 +8,17 @@ import { streamRoute } from '../stream.js';
 import { queryInt } from '../validate.js';
 import type { RouteContext } from './context.js';
 
+/** Snapshots younger than this are shared between stream clients (serialising 10k connections takes ~50 ms). */
+const SHARE_MS = 100;
+
 export function connectionsRoutes(deps: Pick<ControllerDeps, 'connections'>, ctx: RouteContext): FastifyPluginCallback {
   const table = deps.connections;
+  let shared = { at: -Infinity, text: '' };
+  const snapshotText = (): string => {
+    const now = performance.now();
+    if (now - shared.at > SHARE_MS) shared = { at: now, text: JSON.stringify(table.snapshot()) };
+    return shared.text;
+  };
   return (app, _opts, done) => {
     streamRoute(
       app,
@@ -22,8 +31,9 @@ export function connectionsRoutes(deps: Pick<ControllerDeps, 'connections'>, ctx
         } catch {
           /* a bad interval on a stream keeps the default rather than failing the upgrade */
         }
+        // The first frame is always fresh (a client that just connected expects the current table).
         sink.send(table.snapshot());
-        const timer = setInterval(() => sink.send(table.snapshot()), interval);
+        const timer = setInterval(() => sink.sendText(snapshotText()), interval);
         timer.unref();
         return () => clearInterval(timer);
       },
