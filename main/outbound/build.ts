@@ -46,6 +46,12 @@ export interface OutboundSet extends OutboundRegistry, TargetCheck {
    * timeout, SY_ERR_NET_UNKNOWN_OUTBOUND for an unknown name, other coded errors otherwise.
    */
   testDelay(name: string, url: string, timeoutMs: number, expected?: string): Promise<number>;
+  /**
+   * Tests every member of group `name` (for /group/:name/delay); resolves to
+   * the delays of the members that answered. SY_ERR_NET_UNKNOWN_OUTBOUND when
+   * `name` is not a group.
+   */
+  testGroup(name: string, url: string, timeoutMs: number, expected?: string): Promise<Record<string, number>>;
 }
 
 export const GLOBAL = 'GLOBAL';
@@ -101,6 +107,11 @@ export function buildOutbounds(config: Pick<Config, 'proxies' | 'proxyGroups'>, 
     status,
     start: () => groups.forEach((g) => g.start()),
     close: () => groups.forEach((g) => g.close()),
+    async testGroup(name, url, timeoutMs, expected) {
+      const g = byName.get(name);
+      if (!(g instanceof GroupBase)) throw new SyError('SY_ERR_NET_UNKNOWN_OUTBOUND', { value: name, expected: 'a group' });
+      return g.checkNow({ url, timeoutMs, expected });
+    },
     async testDelay(name, url, timeoutMs, expected = '') {
       const o = byName.get(name);
       if (!o) throw new SyError('SY_ERR_NET_UNKNOWN_OUTBOUND', { value: name });

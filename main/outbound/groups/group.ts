@@ -116,21 +116,29 @@ export abstract class GroupBase implements OutboundGroup {
     return p.leaf;
   }
 
-  /** Tests every member once (in parallel), records the delays, then lets the strategy re-choose. */
-  async checkNow(): Promise<void> {
-    if (this.closed) return;
+  /**
+   * Tests every member once (in parallel), records the delays, then lets the
+   * strategy re-choose. `opts` overrides the group's url/timeout/expected
+   * status (the API's /group/:name/delay). Resolves to the delays of the
+   * members that answered (failed ones are absent, as mihomo answers).
+   */
+  async checkNow(opts: { url?: string; timeoutMs?: number; expected?: string } = {}): Promise<Record<string, number>> {
+    const results: Record<string, number> = {};
+    if (this.closed) return results;
     this.checking?.abort();
     const ctl = new AbortController();
     this.checking = ctl;
-    const url = this.cfg.url || DEFAULT_TEST_URL;
-    const timeout = this.cfg.timeout > 0 ? this.cfg.timeout : 5000;
+    const url = opts.url || this.cfg.url || DEFAULT_TEST_URL;
+    const timeout = opts.timeoutMs ?? (this.cfg.timeout > 0 ? this.cfg.timeout : 5000);
+    const expected = opts.expected ?? this.cfg.expectedStatus;
     await Promise.all(
       [...new Set(this.members)].map(async (name) => {
         const m = this.deps.lookup(name);
         if (!m || m instanceof UnsupportedOutbound || !m.health) return;
         let delay = 0;
         try {
-          delay = await measureDelay(m, url, timeout, this.cfg.expectedStatus);
+          delay = await measureDelay(m, url, timeout, expected);
+          results[name] = delay;
         } catch (e) {
           this.deps.logger.debug('health check failed', { group: this.name, member: name, error: e });
         }
@@ -138,6 +146,7 @@ export abstract class GroupBase implements OutboundGroup {
       }),
     );
     if (!ctl.signal.aborted) this.afterCheck();
+    return results;
   }
 
   /** Hook for strategies that re-choose after a check (url-test). */

@@ -201,3 +201,20 @@ test('lazy: a group nobody uses is not tested; once used, it is', async (t) => {
   set.close();
   assert.ok(counted.hits() >= 1, 'used: checked on the next interval');
 });
+
+test('testGroup: delays of the members that answered; failures are absent and recorded as 0', async (t) => {
+  const dead = await connectProxy(0);
+  const deadPort = dead.port;
+  await dead.close();
+  const set = build({
+    proxies: [proxy({ name: 'gone', type: 'http', port: deadPort })],
+    proxyGroups: [group({ name: 'g', type: 'fallback', proxies: ['gone', 'DIRECT'] })],
+  });
+  const res = await set.testGroup('g', `http://127.0.0.1:${web.port}/`, 2000);
+  assert.deepEqual(Object.keys(res), ['DIRECT']);
+  assert.ok(res.DIRECT! >= 1);
+  assert.equal(set.get('gone')!.history().at(-1)!.delay, 0);
+  assert.equal(set.group('g')!.now(), 'DIRECT');
+  await assert.rejects(set.testGroup('DIRECT', 'http://127.0.0.1/', 100), { code: 'SY_ERR_NET_UNKNOWN_OUTBOUND' });
+  void t;
+});
