@@ -110,7 +110,12 @@ function check(text: string, file: string, opts: LoadOptions, d: Diagnostics): C
   crossCheck(d, { ...config, refs, groups: config.proxyGroups, rules: parsedRules });
   for (const r of parsedRules) {
     if (!opts.validateRule) break;
-    for (const err of opts.validateRule(r.split, r.where, r.index)) d.add(err);
+    // A validator that throws loses only its own rule's verdict, never the others'.
+    try {
+      for (const err of opts.validateRule(r.split, r.where, r.index)) d.add(err);
+    } catch (cause) {
+      d.add(isSyError(cause) ? cause : new SyError('SY_ERR_CONFIG_RULE_SYNTAX', { where: r.where, value: r.split.type, detail: 'the rule validator failed', cause }));
+    }
   }
   return config;
 }

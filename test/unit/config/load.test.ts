@@ -326,3 +326,13 @@ test('fake-ip-filter: bad patterns are skipped with a warning; rule-set referenc
   const r = parseConfig('dns:\n  nameserver-policy: {"rule-set:nope": 192.0.2.53}\n', FILE);
   assert.deepEqual(r.errors.map((e) => [e.code, e.context.value]), [['SY_ERR_CONFIG_UNKNOWN_PROVIDER', 'nope']]);
 });
+
+test('a validator that throws costs only its own rule', () => {
+  const r = parseConfig('rules:\n  - DOMAIN,a.example,DIRECT\n  - DOMAIN,b.example,DIRECT\n', FILE, {
+    validateRule: (rule, where) => {
+      if (rule.payload === 'a.example') throw new SyError('SY_ERR_RULE_SYNTAX', { where, value: rule.payload });
+      return rule.payload === 'b.example' ? [new SyError('SY_ERR_RULE_SYNTAX', { where, value: 'b' })] : [];
+    },
+  });
+  assert.deepEqual(r.errors.map((e) => e.context.where), [`${FILE}:2:5 rules[0]`, `${FILE}:3:5 rules[1]`]);
+});
