@@ -34,7 +34,7 @@ export function OverviewPage() {
         <Stat label={t('overview.upload')} value={i.speed(traffic.last?.up ?? 0)} sub={t('overview.total', { value: i.bytes(traffic.last?.upTotal ?? conns.value?.uploadTotal ?? 0) })} />
         <Stat label={t('overview.download')} value={i.speed(traffic.last?.down ?? 0)} sub={t('overview.total', { value: i.bytes(traffic.last?.downTotal ?? conns.value?.downloadTotal ?? 0) })} />
         <Stat label={t('overview.connections')} value={i.num(conns.value?.connections.length ?? 0)} testId="stat-connections" />
-        <Stat label={t('overview.memory')} value={i.bytes(memory.value?.inuse ?? conns.value?.memory ?? 0)} />
+        <Stat label={t('overview.memory')} value={i.bytes(memory.value?.inuse || conns.value?.memory || 0)} />
       </div>
       <div class="card">
         <h2>{t('overview.traffic')}</h2>
