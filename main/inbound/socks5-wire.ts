@@ -46,7 +46,8 @@ export function readSocksAddress(b: Buffer, off: number): SocksAddress | 'short'
     const len = b[off + 1] ?? 0;
     if (len === 0) return 'bad';
     if (b.length < off + 2 + len + 2) return 'short';
-    return { atyp, host: b.toString('latin1', off + 2, off + 2 + len), port: b.readUInt16BE(off + 2 + len), end: off + 4 + len };
+    // UTF-8: clients may send IDN names unencoded; parseTarget converts them to punycode
+    return { atyp, host: b.toString('utf8', off + 2, off + 2 + len), port: b.readUInt16BE(off + 2 + len), end: off + 4 + len };
   }
   return 'bad';
 }

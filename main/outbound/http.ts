@@ -66,16 +66,17 @@ export class HttpOutbound implements Outbound {
       const t = tls.connect({ socket: raw, servername: this.cfg.server, rejectUnauthorized: !this.cfg.skipCertVerify });
       const onAbort = () => t.destroy(new Error('aborted'));
       signal?.addEventListener('abort', onAbort, { once: true });
-      t.once('secureConnect', () => {
-        signal?.removeEventListener('abort', onAbort);
-        t.removeAllListeners('error');
-        resolve(t);
-      });
-      t.once('error', (cause) => {
+      const onError = (cause: Error) => {
         signal?.removeEventListener('abort', onAbort);
         t.destroy();
         reject(new SyError('SY_ERR_NET_DIAL', { where: this.where, detail: 'TLS handshake with the proxy failed', cause }));
+      };
+      t.once('secureConnect', () => {
+        signal?.removeEventListener('abort', onAbort);
+        t.removeListener('error', onError);
+        resolve(t);
       });
+      t.once('error', onError);
     });
   }
 

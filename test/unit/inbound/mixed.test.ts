@@ -304,3 +304,14 @@ test('allow-lan binds bind-address instead of loopback', async (t) => {
   t.after(() => m.close());
   assert.deepEqual(m.addresses().map((a) => a.ip), ['127.0.0.1']);
 });
+
+test('SOCKS5 CONNECT to an IDN name: the host is normalised to punycode', async () => {
+  const s = await connect();
+  const name = Buffer.from('Bücher.Example', 'utf8');
+  s.write(Buffer.from([5, 1, 0, 5, 1, 0, 3, name.length, ...name, 1, 187]));
+  await readN(s, 12).catch(() => Buffer.alloc(0));
+  s.destroy();
+  const m = dispatcher.tcp.at(-1)!;
+  assert.equal(m.host, 'xn--bcher-kva.example');
+  assert.equal(m.dstPort, 443);
+});
