@@ -68,7 +68,9 @@ export function encodeState(s: CaptureState): string {
   return `sy1 mark=${hex(s.mark)} table=${s.table}${kv.join('')}`;
 }
 
-/** Inverse of encodeState; null when the comment is not ours. */
+const RESTORABLE = new Set(['net.ipv4.ip_forward', 'net.ipv6.conf.all.forwarding', 'net.ipv4.ip_early_demux']);
+
+/** Inverse of encodeState; null when the comment is not ours. Unknown keys are ignored. */
 export function decodeState(comment: string): CaptureState | null {
   const parts = comment.trim().split(/\s+/);
   if (parts[0] !== 'sy1') return null;
@@ -78,7 +80,7 @@ export function decodeState(comment: string): CaptureState | null {
     const [k = '', v = ''] = p.split('=');
     if (k === 'mark') state.mark = Number(v);
     else if (k === 'table') state.table = Number(v);
-    else if (k && v) sysctls[`net.${k}`] = v;
+    else if (RESTORABLE.has(`net.${k}`) && /^\d+$/.test(v)) sysctls[`net.${k}`] = v; // only what install changes
   }
   if (!Number.isInteger(state.mark) || state.mark <= 0 || !Number.isInteger(state.table) || state.table <= 0) return null;
   return { ...state, sysctls };

@@ -123,4 +123,5 @@ test('table comment state round-trips and stays within the 128-byte nft comment 
   assert.ok(text.length <= 128, text);
   assert.deepEqual(decodeState(text), state);
   assert.equal(decodeState('someone else'), null);
+  assert.deepEqual(decodeState('sy1 mark=0x2d0 table=720 core.somaxconn=1 ipv4.ip_forward=x ipv4.ip_early_demux=1')?.sysctls, { 'net.ipv4.ip_early_demux': '1' }, 'only the sysctls install changes are restored');
 });
