@@ -14,7 +14,7 @@ import { isIgnoredTopKey, reportOtherKey } from './keys.js';
 import { forEachEntry } from './read.js';
 import type { SplitRule } from './rule-line.js';
 import { readRules, type ParsedRule } from './rules-section.js';
-import { parseYamlTree, type LEntry } from './yaml-tree.js';
+import { parseYamlTree, type LEntry, type LMap } from './yaml-tree.js';
 import { newRefs } from './refs.js';
 import { readDns } from './dns.js';
 import { readCapture } from './capture.js';
@@ -84,10 +84,17 @@ function check(text: string, file: string, opts: LoadOptions, d: Diagnostics): C
   }
   const abs = file === '' ? '' : resolve(file);
   const home = opts.home !== undefined ? resolve(opts.home) : abs === '' ? process.cwd() : dirname(abs);
-  const draft: Draft = {};
-  const ignored: { key: string; where: string }[] = [];
-  const refs = newRefs();
-  const cx: SectionContext = { d, home, draft, ignored, refs };
+  const cx: SectionContext = { d, home, draft: {}, ignored: [], refs: newRefs() };
+  const parsedRules = readSections(tree, cx);
+  const config = withDefaults(cx.draft, abs, home, cx.ignored);
+  crossCheck(d, { ...config, refs: cx.refs, groups: config.proxyGroups, rules: parsedRules });
+  if (opts.validateRule) validateRules(d, parsedRules, opts.validateRule);
+  return config;
+}
+
+/** Dispatch every top-level key to its section reader; returns the split rules for the later checks. */
+function readSections(tree: LMap, cx: SectionContext): ParsedRule[] {
+  const { d, draft, ignored } = cx;
   let parsedRules: ParsedRule[] = [];
   const unavailable: ProxyConfig[] = [];
   const handlers: Record<string, (e: LEntry) => void> = {
@@ -104,20 +111,20 @@ function check(text: string, file: string, opts: LoadOptions, d: Diagnostics): C
     },
   };
   forEachEntry(tree, handlers, (e) => reportOtherKey(d, e, e.key, Object.keys(handlers), isIgnoredTopKey, ignored));
-
+  // Relay groups load as unavailable outbounds, after the proxies.
   if (unavailable.length > 0) draft.proxies = [...(draft.proxies ?? []), ...unavailable];
-  const config = withDefaults(draft, abs, home, ignored);
-  crossCheck(d, { ...config, refs, groups: config.proxyGroups, rules: parsedRules });
-  for (const r of parsedRules) {
-    if (!opts.validateRule) break;
-    // A validator that throws loses only its own rule's verdict, never the others'.
+  return parsedRules;
+}
+
+/** Run the rule layer's payload validator on every rule; a validator that throws loses only its own rule's verdict. */
+function validateRules(d: Diagnostics, rules: readonly ParsedRule[], validate: NonNullable<LoadOptions['validateRule']>): void {
+  for (const r of rules) {
     try {
-      for (const err of opts.validateRule(r.split, r.where, r.index)) d.add(err);
+      for (const err of validate(r.split, r.where, r.index)) d.add(err);
     } catch (cause) {
       d.add(isSyError(cause) ? cause : new SyError('SY_ERR_CONFIG_RULE_SYNTAX', { where: r.where, value: r.split.type, detail: 'the rule validator failed', cause }));
     }
   }
-  return config;
 }
 
 function withDefaults(draft: Draft, file: string, home: string, ignored: { key: string; where: string }[]): Config {
