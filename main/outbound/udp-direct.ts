@@ -44,7 +44,15 @@ export function createDirectUdpFlow(opts: DirectUdpOptions): UdpFlow {
     const fam = ipFamily(ip);
     if (fam === 0 || port <= 0 || port > 65535) return;
     ev.touch();
-    socketFor(fam).send(data, port, ip, () => {
+    let s: dgram.Socket;
+    try {
+      s = socketFor(fam);
+    } catch (cause) {
+      // cannot create a socket (EPERM for SO_MARK, EMFILE): the flow cannot work
+      ev.end(new SyError('SY_ERR_NET_DIAL', { where: `${opts.name} udp`, detail: 'cannot create a UDP socket', cause }));
+      return;
+    }
+    s.send(data, port, ip, () => {
       /* send errors (EHOSTUNREACH, ...) are per datagram, not fatal */
     });
   };

@@ -119,3 +119,32 @@ test('DIRECT tries the next resolved address when one refuses', async (t) => {
   s.destroy();
   assert.equal(m.remoteDestination, '127.0.0.1');
 });
+
+test('DIRECT UDP: a socket factory failure ends the flow with a coded error instead of throwing', async () => {
+  const sockets: SocketFactory = {
+    tcp: (f) => plainSocketFactory.tcp(f),
+    udp: () => {
+      throw Object.assign(new Error('operation not permitted'), { code: 'EPERM' });
+    },
+  };
+  const flow = await new DirectOutbound('DIRECT', { sockets, resolver: tableResolver() }).dialUdp(meta({ network: 'udp' }));
+  const ended = new Promise<Error | undefined>((r) => flow.onClose(r));
+  assert.doesNotThrow(() => flow.send(Buffer.from('x'), { host: '', ip: '127.0.0.1', port: 9 }));
+  const err = await ended;
+  assert.equal((err as { code?: string }).code, 'SY_ERR_NET_DIAL');
+});
+
+test('DIRECT dials IPv6 destinations', async (t) => {
+  const net = await import('node:net');
+  const srv = net.createServer((s) => s.end('v6'));
+  const ok = await new Promise<boolean>((r) => {
+    srv.once('error', () => r(false));
+    srv.listen(0, '::1', () => r(true));
+  });
+  if (!ok) return void t.skip('no IPv6 loopback');
+  t.after(() => srv.close());
+  const port = (srv.address() as import('node:net').AddressInfo).port;
+  const s = await new DirectOutbound('DIRECT', { sockets: plainSocketFactory, resolver: tableResolver() }).dialTcp({ host: '', ip: '::1', port }, meta());
+  assert.equal((await readN(s, 2)).toString(), 'v6');
+  s.destroy();
+});
