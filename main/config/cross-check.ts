@@ -29,7 +29,7 @@ export function crossCheck(d: Diagnostics, x: CrossInput): void {
   const lower = new Map([...names, ...BUILTIN_NAMES].map((n) => [n.toLowerCase(), n]));
   const near = (n: string) => {
     const m = lower.get(n.toLowerCase());
-    return m !== undefined ? `did you mean "${m}"? (names are case-sensitive)` : undefined;
+    return m !== undefined ? `did you mean "${m}"?` : undefined;
   };
   const hint = () => `one of ${[...names].slice(0, 12).join(', ')}${names.size > 12 ? ', …' : ''}${names.size ? ', ' : ''}DIRECT, REJECT, REJECT-DROP, PASS (names are case-sensitive)`;
   for (const m of x.refs.members) {
