@@ -37,6 +37,8 @@ export function toHttpError(err: unknown): HttpError & { internal: boolean } {
     // Codes from other areas: not-found and timeouts keep their meaning; the rest is bad input.
     if (err.code.endsWith('_NOT_FOUND')) return { status: 404, body: { message: withDetail('Resource not found', err), code: err.code }, internal: false };
     if (err.code.endsWith('_TIMEOUT')) return { status: 504, body: { message: withDetail('Timeout', err), code: err.code }, internal: false };
+    // An upstream that failed (DNS server, dial) is not the client's fault.
+    if (/_(RESOLVE|DIAL)$/.test(err.code)) return { status: 502, body: { message: withDetail('Upstream failed', err), code: err.code }, internal: false };
     return { status: 400, body: { message: err.message, code: err.code }, internal: false };
   }
   const e = err as { statusCode?: unknown; code?: unknown; message?: unknown } | null;

@@ -155,6 +155,7 @@ export function createFakeDeps(opts: { samplerIntervalMs?: number } = {}): FakeD
     logs: hub,
     dns: {
       async query(name, qtype) {
+        if (name === 'unreachable.example') throw new SyError('SY_ERR_DNS_RESOLVE', { where: '198.51.100.53', detail: 'ENETUNREACH' });
         return {
           Status: 0, Question: [{ Name: `${name}.`, Qtype: qtype, Qclass: 1 }], TC: false, RD: true, RA: true, AD: false, CD: false,
           Answer: qtype === 1 ? [{ name: `${name}.`, type: 1, TTL: 60, data: '203.0.113.7' }] : [],

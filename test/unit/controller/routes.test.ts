@@ -226,6 +226,9 @@ test('cache flushes and /dns/query', async () => {
   assert.deepEqual(q.json.Question, [{ Name: 'example.com.', Qtype: 1, Qclass: 1 }]);
   assert.equal(q.json.Answer[0].data, '203.0.113.7');
   assert.equal((await h.req('GET', '/dns/query?name=example.com&type=aaaa')).json.Question[0].Qtype, 28);
+  const down = await h.req('GET', '/dns/query?name=unreachable.example');
+  assert.equal(down.status, 502);
+  assert.equal(down.json.code, 'SY_ERR_DNS_RESOLVE');
   for (const q2 of ['', 'name=', 'name=a%20b', 'name=example.com&type=BOGUS', 'name=example.com&type=70000', `name=${'a'.repeat(300)}`]) {
     const r = await h.req('GET', `/dns/query?${q2}`);
     assert.equal(r.status, 400, q2);
