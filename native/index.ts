@@ -129,19 +129,27 @@ export function closeFd(fd: number): void {
   load().closeFd(fd);
 }
 
-/** Starts `server` on a transparent listener; resolves once it is listening. */
+/**
+ * Starts `server` on a transparent listener; resolves once it is listening.
+ * NOTE: once handed to listen() the fd belongs to Node (closing it here too
+ * could close an unrelated, reused descriptor); it is closed here only when
+ * Node refuses it synchronously.
+ */
 export function listenTransparentTcp(server: net.Server, opts: TransparentTcpListenerOptions): Promise<void> {
   const fd = createTransparentTcpListener(opts);
   return new Promise((resolve, reject) => {
-    const onError = (e: Error) => {
+    const onError = (e: Error) => reject(e);
+    server.once('error', onError);
+    try {
+      server.listen({ fd }, () => {
+        server.off('error', onError);
+        resolve();
+      });
+    } catch (e) {
+      server.off('error', onError);
       closeQuietly(fd);
       reject(e);
-    };
-    server.once('error', onError);
-    server.listen({ fd }, () => {
-      server.off('error', onError);
-      resolve();
-    });
+    }
   });
 }
 
@@ -169,11 +177,20 @@ export function createMarkedDgram(family: 4 | 6, mark: number): Promise<dgram.So
   });
   const fd = createMarkedUdpSocket(family, mark);
   return new Promise((resolve, reject) => {
-    socket.once('error', (e) => {
+    const onError = (e: Error) => {
+      socket.close(); // Node owns the fd once bind() accepted it
+      reject(e);
+    };
+    socket.once('error', onError);
+    try {
+      socket.bind({ fd } as unknown as dgram.BindOptions, () => {
+        socket.off('error', onError);
+        resolve(socket);
+      });
+    } catch (e) {
       closeQuietly(fd);
       reject(e);
-    });
-    socket.bind({ fd } as unknown as dgram.BindOptions, () => resolve(socket));
+    }
   });
 }
 
