@@ -336,3 +336,11 @@ test('a validator that throws costs only its own rule', () => {
   });
   assert.deepEqual(r.errors.map((e) => e.context.where), [`${FILE}:2:5 rules[0]`, `${FILE}:3:5 rules[1]`]);
 });
+
+test('paths resolve against home; controller CORS is read with its Clash names', () => {
+  const c = ok('external-ui: ui\ngeoip-database: ./geo/Country.mmdb\nexternal-controller-cors: {allow-origins: ["http://192.0.2.10"], allow-private-network: false}\n').config;
+  assert.equal(c.externalUi, `${DIR}/ui`);
+  assert.equal(c.geoipDatabase, `${DIR}/geo/Country.mmdb`);
+  assert.deepEqual(c.externalControllerCors, { allowOrigins: ['http://192.0.2.10'], allowPrivateNetwork: false });
+  assert.deepEqual(ok('{}').config.externalControllerCors, { allowOrigins: ['*'], allowPrivateNetwork: true });
+});
