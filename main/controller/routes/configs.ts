@@ -86,6 +86,12 @@ export function configsRoutes(deps: ControllerDeps): FastifyPluginCallback {
       await reload(deps, {});
       return reply.code(204).send();
     });
+    // mihomo's self-upgrade endpoints: switchyard updates through its package, not in place.
+    for (const url of ['/upgrade', '/upgrade/ui', '/upgrade/geo', '/configs/geo']) {
+      app.post(url, async () => {
+        throw new SyError('SY_ERR_API_UNAVAILABLE', { where: `POST ${url}`, detail: 'switchyard is upgraded through its package manager' });
+      });
+    }
     done();
   };
 }

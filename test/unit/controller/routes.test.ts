@@ -269,6 +269,14 @@ test('/ui: redirect to /ui/, and a page saying the dashboard is not built when u
   assert.match(p.body, /not built/);
 });
 
+test('mihomo self-upgrade endpoints answer 501 with a reason', async () => {
+  for (const url of ['/upgrade', '/upgrade/ui', '/upgrade/geo', '/configs/geo']) {
+    const r = await h.req('POST', url);
+    assert.equal(r.status, 501, url);
+    assert.equal(r.json.code, 'SY_ERR_API_UNAVAILABLE');
+  }
+});
+
 test('unknown routes and methods: 404 {message}', async () => {
   const r = await h.req('GET', '/nope');
   assert.equal(r.status, 404);
