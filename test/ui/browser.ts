@@ -15,7 +15,7 @@ export const catalog = (lang: string): Record<string, string> => JSON.parse(read
 export interface UiBrowser {
   browser: Browser;
   /** A context with the given UI language (navigator.languages) and viewport. */
-  context(lang: string, viewport?: { width: number; height: number }): Promise<BrowserContext>;
+  context(lang: string, viewport?: { width: number; height: number }, colorScheme?: 'light' | 'dark'): Promise<BrowserContext>;
   close(): Promise<void>;
 }
 
@@ -31,8 +31,8 @@ export async function launchUi(): Promise<UiBrowser> {
   });
   return {
     browser,
-    async context(lang, viewport = { width: 1280, height: 800 }) {
-      const c = await browser.newContext({ locale: lang, viewport, colorScheme: 'light' });
+    async context(lang, viewport = { width: 1280, height: 800 }, colorScheme = 'light') {
+      const c = await browser.newContext({ locale: lang, viewport, colorScheme });
       c.setDefaultTimeout(10_000);
       ctxs.push(c);
       return c;

@@ -117,6 +117,40 @@ describe('dashboard against a live core', () => {
     }
   });
 
+  test('dark theme follows the system; the keyboard reaches the pages and switches the mode with arrow keys', async (t) => {
+    if (skipIfNoCore(t)) return;
+    const ctx = await ui!.context('en', undefined, 'dark');
+    const page = await ctx.newPage();
+    const errors = watchErrors(page);
+    await page.goto(url('overview'));
+    await page.waitForSelector('main h1');
+    assert.equal(await page.getAttribute('html', 'data-theme'), 'dark');
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: join(ARTIFACTS, 'en-overview-dark.png') });
+    // Tab to the "Rules" link and follow it with Enter.
+    let reached = false;
+    for (let i = 0; i < 15 && !reached; i++) {
+      await page.keyboard.press('Tab');
+      reached = (await page.evaluate('document.activeElement?.getAttribute("data-page")')) === 'rules';
+    }
+    assert.ok(reached, 'Tab reaches the Rules link');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('nav a.active[data-page="rules"]');
+    // Mode: focus the chosen option, ArrowRight picks the next one.
+    await page.goto(url('overview'));
+    await page.focus('[data-testid="mode-switch"] button[aria-checked="true"]');
+    const before = (await core!.api<ApiConfigs>('GET', '/configs')).mode;
+    await page.keyboard.press('ArrowRight');
+    const deadline = Date.now() + 5000;
+    let after = before;
+    while (Date.now() < deadline && (after = (await core!.api<ApiConfigs>('GET', '/configs')).mode) === before) await page.waitForTimeout(100);
+    assert.notEqual(after, before);
+    assert.equal(await page.evaluate('document.activeElement?.getAttribute("data-value")'), after, 'focus follows the choice');
+    await core!.api('PATCH', '/configs', { mode: 'rule' });
+    assert.deepEqual(errors, []);
+    await ctx.close();
+  });
+
   test('the mode switch changes GET /configs', async (t) => {
     if (skipIfNoCore(t)) return;
     const { page, errors } = await openPage('en', 'overview');

@@ -25,13 +25,25 @@ export function Segmented<V extends string>(props: {
   onChange: (v: V) => void;
   testId?: string;
 }) {
+  const onKey = (e: KeyboardEvent) => {
+    const step = e.key === 'ArrowRight' || e.key === 'ArrowDown' ? 1 : e.key === 'ArrowLeft' || e.key === 'ArrowUp' ? -1 : 0;
+    if (!step || props.disabled) return;
+    e.preventDefault();
+    const i = props.options.findIndex((o) => o.value === props.value);
+    const next = props.options[(i + step + props.options.length) % props.options.length]!;
+    props.onChange(next.value);
+    const group = e.currentTarget as HTMLElement;
+    requestAnimationFrame(() => group.querySelector<HTMLButtonElement>(`[data-value="${next.value}"]`)?.focus());
+  };
   return (
-    <div class="segmented" role="radiogroup" aria-label={props.label} data-testid={props.testId}>
+    <div class="segmented" role="radiogroup" aria-label={props.label} data-testid={props.testId} onKeyDown={onKey}>
       {props.options.map((o) => (
         <button
           type="button"
           role="radio"
           aria-checked={o.value === props.value}
+          // Roving focus: Tab reaches the chosen option, arrow keys move the choice (WAI-ARIA radio group).
+          tabIndex={o.value === props.value ? 0 : -1}
           class={o.value === props.value ? 'active' : ''}
           disabled={props.disabled}
           data-value={o.value}

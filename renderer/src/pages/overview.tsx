@@ -47,7 +47,8 @@ export function OverviewPage() {
             label={t('overview.mode')}
             testId="mode-switch"
             value={cfg?.mode ?? 'rule'}
-            disabled={!cfg || action.busy}
+            // Not disabled while a change is in flight: a disabled button would drop the keyboard focus.
+            disabled={!cfg}
             options={(cfg?.['mode-list'] ?? ['rule', 'global', 'direct']).map((m) => ({ value: m, label: t(`mode.${m}`) }))}
             onChange={(m) => void patch({ mode: m })}
           />
