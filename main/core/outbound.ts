@@ -51,6 +51,15 @@ export interface OutboundGroup extends Outbound {
   pick(meta: Metadata): { leaf: Outbound; chain: string[] } | null;
   /** select only: choose a member; throws SyError when not allowed. */
   select?(member: string): void;
+  /**
+   * url-test / fallback: pin a member by hand (mihomo's `fixed`, PUT
+   * /proxies/:name); used while it is alive. Throws SyError for a non-member.
+   */
+  pin?(member: string): void;
+  /** url-test / fallback: clear the pin (DELETE /proxies/:name). */
+  unpin?(): void;
+  /** url-test / fallback: the pinned member, '' when none. */
+  fixed?(): string;
 }
 
 /** The registry of outbounds by name, as the tunnel and controller see it. */

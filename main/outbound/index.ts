@@ -12,6 +12,7 @@ export { GroupBase } from './groups/group.js';
 export { SelectGroup } from './groups/select.js';
 export { UrlTestGroup } from './groups/url-test.js';
 export { FallbackGroup } from './groups/fallback.js';
+export { PinnableGroup } from './groups/pinnable.js';
 export { LoadBalanceGroup } from './groups/load-balance.js';
 export { measureDelay, parseExpected, DEFAULT_TEST_URL } from './delay-test.js';
 export { encodeSocksUdp, decodeSocksUdp } from './socks5-udp.js';

@@ -51,6 +51,9 @@ export abstract class GroupBase implements OutboundGroup {
   abstract now(): string;
   /** select only (see OutboundGroup.select). */
   select?(member: string): void;
+  pin?(member: string): void;
+  unpin?(): void;
+  fixed?(): string;
 
   /** Whether the group tests its members periodically. */
   protected get checks(): boolean {

@@ -1,10 +1,12 @@
 // url-test: the member with the lowest measured delay. The current choice is
 // kept until another member is faster by more than `tolerance` ms, so the
-// group does not flap. Before any test: the first usable member.
+// group does not flap. Before any test: the first usable member. A member
+// pinned by hand (pinnable.ts) wins while it is usable.
 import type { Metadata } from '../../core/metadata.js';
-import { GroupBase, type Member } from './group.js';
+import type { Member } from './group.js';
+import { PinnableGroup } from './pinnable.js';
 
-export class UrlTestGroup extends GroupBase {
+export class UrlTestGroup extends PinnableGroup {
   readonly type = 'URLTest' as const;
   private current = '';
 
@@ -14,6 +16,8 @@ export class UrlTestGroup extends GroupBase {
   }
 
   protected choose(_meta: Metadata | undefined, depth: number): Member | undefined {
+    const pinned = this.pinnedMember(depth);
+    if (pinned) return pinned;
     const cur = this.current ? this.deps.lookup(this.current) : undefined;
     if (cur && this.usable(cur, depth)) return cur;
     // current died or never chosen: re-choose now

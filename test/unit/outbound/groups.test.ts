@@ -218,3 +218,26 @@ test('testGroup: delays of the members that answered; failures are absent and re
   await assert.rejects(set.testGroup('DIRECT', 'http://127.0.0.1/', 100), { code: 'SY_ERR_NET_UNKNOWN_OUTBOUND' });
   void t;
 });
+
+test('url-test and fallback: a pinned member wins while usable; unpin returns to the strategy', async () => {
+  const set = build({
+    proxies: [proxy({ name: 'a' }), proxy({ name: 'b' })],
+    proxyGroups: [group({ name: 'fb', type: 'fallback', proxies: ['a', 'b'] }), group({ name: 'ut', type: 'url-test', proxies: ['a', 'b'] })],
+  });
+  for (const name of ['fb', 'ut']) {
+    const g = set.group(name)!;
+    assert.equal(g.now(), 'a');
+    g.pin!('b');
+    assert.equal(g.fixed!(), 'b');
+    assert.equal(g.now(), 'b');
+    assert.throws(() => g.pin!('zzz'), { code: 'SY_ERR_NET_BAD_MEMBER' });
+    g.unpin!();
+    assert.equal(g.fixed!(), '');
+    assert.equal(g.now(), 'a');
+  }
+  const fb = set.group('fb')!;
+  fb.pin!('b');
+  (set.get('b') as unknown as { health: { record(d: number): void } }).health.record(0);
+  assert.equal(fb.now(), 'a', 'a dead pinned member is passed over');
+  assert.equal(set.group('GLOBAL')!.pin, undefined, 'select groups are not pinnable');
+});
