@@ -33,7 +33,15 @@ export function connectionsRoutes(deps: Pick<ControllerDeps, 'connections'>, ctx
         }
         // The first frame is always fresh (a client that just connected expects the current table).
         sink.send(table.snapshot());
-        const timer = setInterval(() => sink.sendText(snapshotText()), interval);
+        const timer = setInterval(() => {
+          try {
+            sink.sendText(snapshotText());
+          } catch (err) {
+            // A timer callback must never throw (it would take the process down).
+            ctx.logger.warn('connections snapshot failed', { err });
+            sink.close();
+          }
+        }, interval);
         timer.unref();
         return () => clearInterval(timer);
       },
