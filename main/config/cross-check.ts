@@ -154,12 +154,22 @@ function checkCycles(d: Diagnostics, groups: readonly GroupConfig[], refs: Refs)
 }
 
 function checkController(d: Diagnostics, x: CrossInput): void {
-  if (x.externalController === '') return;
-  const hp = parseHostPort(x.externalController);
-  if (!hp || isLoopbackHost(hp.host) || x.secret !== '') return;
-  d.error('SY_ERR_CONFIG_INSECURE_CONTROLLER', x.refs.keyPos.get('external-controller') ?? TOP, 'external-controller', {
+  const effective = secureController(x.externalController, x.secret);
+  if (effective === x.externalController) return;
+  d.warn('SY_ERR_CONFIG_INSECURE_CONTROLLER', x.refs.keyPos.get('external-controller') ?? TOP, 'external-controller', {
     value: x.externalController,
-    detail: 'anyone who can reach it could read connections and change the config',
-    expected: 'a secret: (Bearer token), or a loopback address such as 127.0.0.1:9090',
+    detail: `anyone who can reach it could read connections and change the config, so it binds ${effective} instead`,
+    expected: 'a secret: (Bearer token) to listen beyond loopback',
   });
+}
+
+/**
+ * The controller address actually used: a non-loopback address without a
+ * secret falls back to 127.0.0.1 on the same port (never an open controller).
+ */
+export function secureController(addr: string, secret: string): string {
+  if (addr === '' || secret !== '') return addr;
+  const hp = parseHostPort(addr);
+  if (!hp || isLoopbackHost(hp.host)) return addr;
+  return `127.0.0.1:${hp.port}`;
 }

@@ -21,7 +21,7 @@ import { readCapture } from './capture.js';
 import { readProxies } from './proxies.js';
 import { readGroups } from './groups.js';
 import { readProviders } from './providers.js';
-import { crossCheck } from './cross-check.js';
+import { crossCheck, secureController } from './cross-check.js';
 
 export interface LoadOptions {
   /** Directory for relative paths and provider caches; default: the config file's directory. */
@@ -87,7 +87,7 @@ function check(text: string, file: string, opts: LoadOptions, d: Diagnostics): C
   const cx: SectionContext = { d, home, draft: {}, ignored: [], refs: newRefs() };
   const parsedRules = readSections(tree, cx);
   const config = withDefaults(cx.draft, abs, home, cx.ignored);
-  crossCheck(d, { ...config, refs: cx.refs, groups: config.proxyGroups, rules: parsedRules });
+  crossCheck(d, { ...config, externalController: cx.draft.externalController ?? config.externalController, refs: cx.refs, groups: config.proxyGroups, rules: parsedRules });
   if (opts.validateRule) validateRules(d, parsedRules, opts.validateRule);
   return config;
 }
@@ -140,7 +140,7 @@ function withDefaults(draft: Draft, file: string, home: string, ignored: { key: 
     allowLan: draft.allowLan ?? DEFAULTS.allowLan,
     bindAddress: draft.bindAddress ?? DEFAULTS.bindAddress,
     ipv6: draft.ipv6 ?? DEFAULTS.ipv6,
-    externalController: draft.externalController ?? DEFAULTS.externalController,
+    externalController: secureController(draft.externalController ?? DEFAULTS.externalController, draft.secret ?? DEFAULTS.secret),
     externalControllerCors: draft.externalControllerCors ?? { allowOrigins: ['*'], allowPrivateNetwork: true },
     secret: draft.secret ?? DEFAULTS.secret,
     externalUi: draft.externalUi ?? '',

@@ -40,7 +40,7 @@ function formatMessage(code: ErrorCode, ctx: ErrorContext): string {
   parts.push(ERROR_CODES[code]);
   if (ctx.value !== undefined) parts.push(`(got ${renderValue(ctx.value)})`);
   if (ctx.detail) parts.push(`- ${ctx.detail}`);
-  if (ctx.expected) parts.push(`; expected ${ctx.expected}`);
+  if (ctx.expected) parts[parts.length - 1] += `; expected ${ctx.expected}`;
   const cause = ctx.cause;
   if (cause instanceof Error && cause.message) parts.push(`[cause: ${cause.message}]`);
   return parts.join(' ');

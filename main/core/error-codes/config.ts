@@ -22,7 +22,7 @@ export const CONFIG_ERRORS = {
   SY_ERR_CONFIG_GROUP_CYCLE: "proxy groups contain each other in a cycle",
   SY_ERR_CONFIG_PATH_TRAVERSAL: "path must stay inside the config home directory",
   SY_ERR_CONFIG_MARK_OVERLAP: "routing-mark and capture.mark share bits",
-  SY_ERR_CONFIG_INSECURE_CONTROLLER: "external-controller listens beyond loopback without a secret",
+  SY_ERR_CONFIG_INSECURE_CONTROLLER: "external-controller beyond loopback needs a secret",
   SY_ERR_CONFIG_RULE_SYNTAX: "malformed rule line",
   SY_ERR_CONFIG_CONFLICT: "conflicting settings",
   SY_ERR_CONFIG_IGNORED_KEY: "Clash/mihomo key accepted but ignored by switchyard (warning)",

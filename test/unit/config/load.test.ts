@@ -214,7 +214,20 @@ test('controller: a secret makes 0.0.0.0 acceptable; ":port" means every interfa
   ok('external-controller: "[::1]:9090"\n');
   ok('external-controller: ""\n');
   const r = parseConfig('external-controller: ":9090"\n', FILE);
-  assert.deepEqual(r.errors.map((e) => e.code), ['SY_ERR_CONFIG_INSECURE_CONTROLLER']);
+  assert.deepEqual(r.errors, []);
+  assert.deepEqual(r.warnings.map((e) => e.code), ['SY_ERR_CONFIG_INSECURE_CONTROLLER']);
+  assert.equal(r.config?.externalController, '127.0.0.1:9090', 'no secret: the controller falls back to loopback, never open');
+});
+
+test('controller on 0.0.0.0 without a secret: a located warning, and it binds loopback instead', () => {
+  const r = parseConfig('mixed-port: 7890\nexternal-controller: 0.0.0.0:9191\n', FILE);
+  assert.deepEqual(r.errors, []);
+  const w = r.warnings.find((e) => e.code === 'SY_ERR_CONFIG_INSECURE_CONTROLLER');
+  assert.ok(w);
+  assert.match(w.message, /:2:22 external-controller/);
+  assert.match(w.message, /"0\.0\.0\.0:9191"/);
+  assert.match(w.message, /binds 127\.0\.0\.1:9191 instead/);
+  assert.equal(r.config?.externalController, '127.0.0.1:9191');
 });
 
 test('rules keep their position; the injected validator sees every split rule and its errors are collected', () => {

@@ -48,7 +48,6 @@ const CASES: Case[] = [
   { name: 'mrs with classical', yaml: 'rule-providers:\n  x: {type: file, behavior: classical, format: mrs, path: x.mrs}\n', code: 'SY_ERR_CONFIG_CONFLICT', at: '2:48 rule-providers.x.format', value: '"mrs"' },
   { name: 'provider url not http', yaml: 'rule-providers:\n  x: {type: http, behavior: domain, url: ftp://a.example/x}\n', code: 'SY_ERR_CONFIG_BAD_ADDRESS', at: '2:42 rule-providers.x.url', value: '"ftp://a.example/x"' },
   { name: 'marks overlap', yaml: 'routing-mark: 0x200\n', code: 'SY_ERR_CONFIG_MARK_OVERLAP', at: '1:15 routing-mark', value: '0x200' },
-  { name: 'controller on 0.0.0.0 without secret', yaml: 'external-controller: 0.0.0.0:9090\n', code: 'SY_ERR_CONFIG_INSECURE_CONTROLLER', at: '1:22 external-controller', value: '"0.0.0.0:9090"' },
   { name: 'dns fake-ip-range not a CIDR', yaml: 'dns:\n  enable: true\n  fake-ip-range: 198.18.0.1\n', code: 'SY_ERR_CONFIG_BAD_ADDRESS', at: '3:18 dns.fake-ip-range', value: '"198.18.0.1"' },
   { name: 'dns nameserver malformed', yaml: 'dns:\n  nameserver:\n    - 1.1.1.1\n    - "udp:/1.1.1.1"\n', code: 'SY_ERR_CONFIG_BAD_ADDRESS', at: '4:7 dns.nameserver[1]', value: '"udp:/1.1.1.1"' },
   { name: 'dns enhanced-mode unknown', yaml: 'dns: {enhanced-mode: fakeip}\n', code: 'SY_ERR_CONFIG_ENUM', at: '1:22 dns.enhanced-mode', value: '"fakeip"' },
