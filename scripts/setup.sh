@@ -9,8 +9,8 @@ SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 PKGS="nftables iproute2 g++ make python3 dante-server iperf3 curl chromium ca-certificates"
 if command -v apt-get >/dev/null 2>&1; then
-  $SUDO apt-get update
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y $PKGS
+  $SUDO apt-get -o DPkg::Lock::Timeout=600 update
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y $PKGS
 else
   echo "setup: apt-get not found; install these yourself: $PKGS" >&2
 fi
