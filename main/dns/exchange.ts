@@ -1,4 +1,5 @@
-// One DNS exchange with one upstream over UDP or TCP, on sockets from an
+// One DNS exchange with one plain upstream over UDP or TCP (DoT and DoH are in
+// dot.ts and doh.ts), on sockets from an
 // injected factory (the engine's sets SO_MARK so the core's own queries are
 // never captured again). A UDP answer is accepted only from the server's
 // address and port, with our random id and our question (anti-spoofing);
@@ -42,21 +43,31 @@ export function buildQuery(q: Question, id: number): Buffer {
   });
 }
 
-function matches(p: dnsPacket.DecodedPacket, id: number, q: Question): boolean {
+export function matches(p: dnsPacket.DecodedPacket, id: number, q: Question): boolean {
   const pq = p.questions?.[0];
   return p.type === 'response' && p.id === id && !!pq && pq.type === q.type && pq.name.toLowerCase().replace(/\.$/, '') === q.name;
 }
 
-/** Asks `ns`; resolves with the decoded response, rejects with a SyError. */
-export async function exchange(ns: Nameserver, q: Question, sockets: DnsSocketFactory, timeoutMs: number, signal?: AbortSignal): Promise<dnsPacket.DecodedPacket> {
-  if (ns.proto === 'udp') {
-    const res = await exchangeUdp(ns, q, sockets, timeoutMs, signal);
-    if (!res.flag_tc) return res;
-  }
-  return exchangeTcp(ns, q, sockets, timeoutMs, signal);
+/** Where a udp:// or tcp:// server is reached: its IP (resolved when written as a host name). */
+export interface Target {
+  readonly ip: string;
+  readonly family: 4 | 6;
 }
 
-function guard<T>(ns: Nameserver, q: Question, timeoutMs: number, signal: AbortSignal | undefined, run: (done: (err: Error | null, v?: T) => void) => () => void): Promise<T> {
+/** Asks a udp:// or tcp:// server at `to`; resolves with the decoded response, rejects with a SyError. */
+export async function exchange(ns: Nameserver, to: Target, q: Question, sockets: DnsSocketFactory, timeoutMs: number, signal?: AbortSignal): Promise<dnsPacket.DecodedPacket> {
+  if (ns.proto === 'udp') {
+    const res = await exchangeUdp(ns, to, q, sockets, timeoutMs, signal);
+    if (!res.flag_tc) return res;
+  }
+  return exchangeTcp(ns, to, q, sockets, timeoutMs, signal);
+}
+
+/**
+ * Runs one exchange under a timeout and an AbortSignal: `run` starts it and
+ * returns its cleanup, which runs exactly once however it ends.
+ */
+export function guard<T>(ns: Nameserver, q: Question, timeoutMs: number, signal: AbortSignal | undefined, run: (done: (err: Error | null, v?: T) => void) => () => void): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     let finished = false;
     let cleanup: () => void = () => {};
@@ -87,14 +98,14 @@ function guard<T>(ns: Nameserver, q: Question, timeoutMs: number, signal: AbortS
   });
 }
 
-function exchangeUdp(ns: Nameserver, q: Question, sockets: DnsSocketFactory, timeoutMs: number, signal?: AbortSignal): Promise<dnsPacket.DecodedPacket> {
+function exchangeUdp(ns: Nameserver, to: Target, q: Question, sockets: DnsSocketFactory, timeoutMs: number, signal?: AbortSignal): Promise<dnsPacket.DecodedPacket> {
   const id = randomInt(0, 65536);
   const query = buildQuery(q, id);
   return guard(ns, q, timeoutMs, signal, (done) => {
-    const sock = sockets.udp(ns.family);
+    const sock = sockets.udp(to.family);
     sock.on('error', (e) => done(new SyError('SY_ERR_DNS_RESOLVE', { where: `${ns.raw} ${q.name} ${q.type}`, cause: e })));
     sock.on('message', (msg, rinfo) => {
-      if (normalizeIp(rinfo.address) !== ns.host || rinfo.port !== ns.port) return;
+      if (normalizeIp(rinfo.address) !== to.ip || rinfo.port !== ns.port) return;
       let p: dnsPacket.DecodedPacket;
       try {
         p = dnsPacket.decode(msg);
@@ -103,7 +114,7 @@ function exchangeUdp(ns: Nameserver, q: Question, sockets: DnsSocketFactory, tim
       }
       if (matches(p, id, q)) done(null, p);
     });
-    const send = () => sock.send(query, ns.port, ns.host, (e) => e && done(new SyError('SY_ERR_DNS_RESOLVE', { where: ns.raw, cause: e })));
+    const send = () => sock.send(query, ns.port, to.ip, (e) => e && done(new SyError('SY_ERR_DNS_RESOLVE', { where: ns.raw, cause: e })));
     send();
     // One retransmission half-way, for a lost datagram.
     const again = setTimeout(send, Math.floor(timeoutMs / 2));
@@ -114,11 +125,11 @@ function exchangeUdp(ns: Nameserver, q: Question, sockets: DnsSocketFactory, tim
   });
 }
 
-function exchangeTcp(ns: Nameserver, q: Question, sockets: DnsSocketFactory, timeoutMs: number, signal?: AbortSignal): Promise<dnsPacket.DecodedPacket> {
+function exchangeTcp(ns: Nameserver, to: Target, q: Question, sockets: DnsSocketFactory, timeoutMs: number, signal?: AbortSignal): Promise<dnsPacket.DecodedPacket> {
   const id = randomInt(0, 65536);
   const query = buildQuery(q, id);
   return guard(ns, q, timeoutMs, signal, (done) => {
-    const sock = sockets.tcp(ns.family);
+    const sock = sockets.tcp(to.family);
     let acc: Buffer = Buffer.alloc(0);
     const where = `${ns.raw} (tcp) ${q.name} ${q.type}`;
     sock.on('error', (e) => done(new SyError('SY_ERR_DNS_RESOLVE', { where, cause: e })));
@@ -136,7 +147,7 @@ function exchangeTcp(ns: Nameserver, q: Question, sockets: DnsSocketFactory, tim
         }
       }
     });
-    sock.connect(ns.port, ns.host, () => {
+    sock.connect(ns.port, to.ip, () => {
       const len = Buffer.alloc(2);
       len.writeUInt16BE(query.length);
       sock.write(Buffer.concat([len, query]));

@@ -1,65 +1,154 @@
-// Nameserver addresses from `dns.nameserver`: `udp://ip:port`, `tcp://ip:port`,
-// plain `ip` / `ip:port` / `[v6]:port` (= UDP, port 53). `https://` and
-// `tls://` are accepted but not implemented yet: reported once as a coded
-// warning and skipped. Host names as servers would need a bootstrap resolver,
-// so they are rejected with a clear error.
+// Nameserver addresses as Clash/mihomo configs write them:
+//   udp://host[:53], tcp://host[:53], plain `host` / `host:port` / `[v6]:port` (UDP)
+//   tls://host[:853]                         DNS over TLS (RFC 7858)
+//   https://host[:443]/path, http://…        DNS over HTTPS (RFC 8484), path default /dns-query
+// `host` is an IP or a host name; host names are resolved through
+// `default-nameserver` (see bootstrap.ts). A `#fragment` carries mihomo's
+// parameters, `&`-separated: a bare word is the proxy to dial through (not
+// supported: reported, dialed directly), `skip-cert-verify=true` turns off
+// certificate checks, others (h3, ecs, …) are reported as ignored.
+// quic://, h3://, dhcp://, system and rcode:// are not implemented: they are
+// reported once as coded warnings and skipped.
 import { SyError } from '../core/errors.js';
-import { normalizeIp, ipFamily, parseHostPort } from '../core/address.js';
+import { normalizeIp, ipFamily, normalizeHost } from '../core/address.js';
+
+export type NameserverProto = 'udp' | 'tcp' | 'tls' | 'https' | 'http';
 
 export interface Nameserver {
-  readonly proto: 'udp' | 'tcp';
+  readonly proto: NameserverProto;
+  /** An IP address (normalised) or a host name (lower case). */
   readonly host: string;
   readonly port: number;
-  readonly family: 4 | 6;
+  /** 4 or 6 for an IP host; 0 for a host name (resolved at dial time). */
+  readonly family: 0 | 4 | 6;
+  /** DoH request path (with any query string); '' for the other protocols. */
+  readonly path: string;
+  /** Certificate verification off (`#skip-cert-verify=true`); TLS/HTTPS only. */
+  readonly skipCertVerify: boolean;
+  /** `#name`: the proxy mihomo would dial through (reported, dialed directly). */
+  readonly proxy: string;
+  /** Other `#key=value` parameters (reported as ignored). */
+  readonly params: Readonly<Record<string, string>>;
   /** As written in the config. */
   readonly raw: string;
 }
 
 export interface ParsedNameservers {
   readonly servers: readonly Nameserver[];
-  /** Coded warnings for entries that were skipped (unsupported schemes). */
+  /** Coded warnings: skipped entries (unsupported schemes) and ignored parameters. */
   readonly warnings: readonly SyError[];
 }
 
-const UNSUPPORTED = /^(https|tls|quic|h3|dhcp|system|rcode):/i;
+const UNSUPPORTED = /^(quic|h3|dhcp|system|rcode):/i;
+const DEFAULT_PORT: Record<NameserverProto, number> = { udp: 53, tcp: 53, tls: 853, https: 443, http: 80 };
+/** Parameters we act on; the rest are reported as ignored. */
+const KNOWN_PARAMS = new Set(['skip-cert-verify']);
 
 /** Parses one entry; throws SY_ERR_DNS_BAD_NAMESERVER, returns null for unsupported schemes. */
 export function parseNameserver(raw: string, where = 'dns.nameserver'): Nameserver | null {
   const s = raw.trim();
   if (UNSUPPORTED.test(s) || s === 'system') return null;
-  const bad = (detail: string) => new SyError('SY_ERR_DNS_BAD_NAMESERVER', { where, value: raw, detail, expected: 'udp://IP:PORT, tcp://IP:PORT, IP or IP:PORT' });
-  let proto: 'udp' | 'tcp' = 'udp';
-  let rest = s;
-  const scheme = /^([a-z0-9+.-]+):\/\//i.exec(s);
+  const bad = (detail: string) =>
+    new SyError('SY_ERR_DNS_BAD_NAMESERVER', { where, value: raw, detail, expected: 'IP[:PORT], udp://HOST[:PORT], tcp://…, tls://HOST[:PORT], https://HOST[:PORT]/PATH' });
+  const hash = s.indexOf('#');
+  const body = hash >= 0 ? s.slice(0, hash) : s;
+  const fragment = hash >= 0 ? s.slice(hash + 1) : '';
+  let proto: NameserverProto = 'udp';
+  let rest = body;
+  const scheme = /^([a-z0-9+.-]+):\/\//i.exec(body);
   if (scheme) {
     const p = scheme[1]!.toLowerCase();
-    if (p !== 'udp' && p !== 'tcp') throw bad(`unknown scheme ${p}://`);
-    proto = p;
-    rest = s.slice(scheme[0].length).replace(/\/$/, '');
+    if (!(p in DEFAULT_PORT)) throw bad(`unknown scheme ${p}://`);
+    proto = p as NameserverProto;
+    rest = body.slice(scheme[0].length);
   }
-  let host = rest;
-  let port = 53;
-  if (ipFamily(normalizeIp(rest)) === 0) {
-    const hp = parseHostPort(rest);
-    if (!hp) throw bad('not an IP address or IP:PORT');
-    host = hp.host;
-    port = hp.port;
+  let path = '';
+  const slash = rest.indexOf('/');
+  if (slash >= 0) {
+    path = rest.slice(slash);
+    rest = rest.slice(0, slash);
   }
-  const ip = normalizeIp(host);
+  if (proto === 'https' || proto === 'http') path = path === '' || path === '/' ? '/dns-query' : path;
+  else if (path !== '' && path !== '/') throw bad(`a path is only meaningful for https:// (got ${path})`);
+  else path = '';
+  const hp = splitHostPort(rest);
+  if (!hp) throw bad('not HOST, HOST:PORT or [IPv6]:PORT');
+  const port = hp.port ?? DEFAULT_PORT[proto];
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw bad('port out of range');
+  const ip = normalizeIp(hp.host);
   const family = ipFamily(ip);
-  if (family === 0) throw bad('the server must be an IP address (host names need a bootstrap resolver)');
-  if (port < 1 || port > 65535) throw bad('port out of range');
-  return { proto, host: ip, port, family, raw };
+  let host = ip;
+  if (family === 0) {
+    host = normalizeHost(hp.host);
+    if (!host || !host.includes('.') && host !== 'localhost') throw bad('not an IP address or a host name');
+  }
+  const { proxy, params } = parseFragment(fragment);
+  return {
+    proto,
+    host,
+    port,
+    family: family as 0 | 4 | 6,
+    path,
+    skipCertVerify: params['skip-cert-verify'] === 'true',
+    proxy,
+    params,
+    raw,
+  };
 }
 
-/** Parses a list; bad entries throw (config error), unsupported ones become warnings. */
+/** Parses a list; bad entries throw (config error), unsupported ones and ignored parameters become warnings. */
 export function parseNameservers(list: readonly string[], where = 'dns.nameserver'): ParsedNameservers {
   const servers: Nameserver[] = [];
   const warnings: SyError[] = [];
   list.forEach((raw, i) => {
-    const ns = parseNameserver(raw, `${where}[${i}]`);
-    if (ns) servers.push(ns);
-    else warnings.push(new SyError('SY_ERR_DNS_UNSUPPORTED_NAMESERVER', { where: `${where}[${i}]`, value: raw, expected: 'udp:// or tcp:// (DoH/DoT come later)' }));
+    const at = `${where}[${i}]`;
+    const ns = parseNameserver(raw, at);
+    if (!ns) {
+      warnings.push(new SyError('SY_ERR_DNS_UNSUPPORTED_NAMESERVER', { where: at, value: raw, expected: 'udp://, tcp://, tls:// or https://' }));
+      return;
+    }
+    servers.push(ns);
+    if (ns.proxy) {
+      warnings.push(new SyError('SY_ERR_DNS_IGNORED_PARAM', { where: at, value: `#${ns.proxy}`, detail: 'nameservers are not dialed through proxies yet; this one is dialed directly (with the routing mark)' }));
+    }
+    for (const k of Object.keys(ns.params)) {
+      if (!KNOWN_PARAMS.has(k)) warnings.push(new SyError('SY_ERR_DNS_IGNORED_PARAM', { where: at, value: `${k}=${ns.params[k]}`, detail: 'parameter not supported, ignored' }));
+    }
   });
   return { servers, warnings };
+}
+
+/** `host`, `host:port`, `[v6]`, `[v6]:port`, or a bare IPv6 address. */
+function splitHostPort(s: string): { host: string; port: number | undefined } | null {
+  if (s === '') return null;
+  if (s.startsWith('[')) {
+    const m = /^\[([^\]]+)\](?::(\d{1,5}))?$/.exec(s);
+    return m ? { host: m[1]!, port: m[2] === undefined ? undefined : Number(m[2]) } : null;
+  }
+  if (ipFamily(normalizeIp(s)) === 6) return { host: s, port: undefined };
+  const c = s.lastIndexOf(':');
+  if (c < 0) return { host: s, port: undefined };
+  const p = s.slice(c + 1);
+  if (!/^\d{1,5}$/.test(p)) return null;
+  return { host: s.slice(0, c), port: Number(p) };
+}
+
+function parseFragment(fragment: string): { proxy: string; params: Record<string, string> } {
+  let proxy = '';
+  const params: Record<string, string> = {};
+  for (const part of fragment.split('&')) {
+    if (part === '') continue;
+    const eq = part.indexOf('=');
+    if (eq < 0) proxy = safeDecode(part);
+    else params[part.slice(0, eq).toLowerCase()] = part.slice(eq + 1);
+  }
+  return { proxy, params };
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 }

@@ -1,7 +1,15 @@
-// The upstream resolver (implements core's Resolver): asks every configured
-// nameserver in parallel and takes the first usable answer (NOERROR or
-// NXDOMAIN), cancelling the others; identical concurrent questions share one
-// exchange; answers go through the TTL cache and fill the HostCache.
+// The upstream resolver (implements core's Resolver). A question goes to one
+// group of nameservers, chosen as mihomo does (dns/resolver.go):
+//   1. A/AAAA: nameserver-policy match -> those servers; else a fallback-filter
+//      name match -> fallback; else main, and with `fallback` configured the
+//      main answer is replaced by the fallback answer when it has no address
+//      or a distrusted one (fallback-filter.ts);
+//   2. other types: nameserver-policy match -> those servers; else main.
+// A group asks its servers in parallel and takes the first usable answer
+// (NOERROR or NXDOMAIN), cancelling the others. Identical concurrent
+// questions share one exchange; answers go through the TTL cache and fill
+// the HostCache. Servers written with host names are reached through a
+// bootstrap resolver made of `default-nameserver` (plain IPs only).
 // `resolve()` never rejects ([] when the name does not resolve); `query()`
 // gives the whole answer and rejects with a coded error when no upstream
 // answered at all.
@@ -12,8 +20,11 @@ import { NULL_LOGGER } from '../core/logger.js';
 import { SyError } from '../core/errors.js';
 import { ipFamily, normalizeHost, normalizeIp } from '../core/address.js';
 import { DnsCache, type CacheOptions, type CachedAnswer } from './cache.js';
-import { DEFAULT_SOCKET_FACTORY, exchange, rcodeOf, type DnsSocketFactory, type Question } from './exchange.js';
+import { DEFAULT_SOCKET_FACTORY, rcodeOf, type DnsSocketFactory, type Question } from './exchange.js';
 import { parseNameservers, type Nameserver } from './nameserver.js';
+import { createUpstream, type TlsTrust, type Upstream } from './upstream.js';
+import { compileOrderedPolicy, type DomainMatcherFactory } from './policy.js';
+import { compileFallbackFilter, type CompiledFallbackFilter, type FallbackFilter, type GeoIpLookup } from './fallback-filter.js';
 import { HostCacheImpl } from './host-cache.js';
 import type { HostsTable } from './hosts.js';
 
@@ -31,6 +42,22 @@ export interface UpstreamOptions {
   /** resolve() asks AAAA too (default true). */
   readonly ipv6?: boolean;
   readonly logger?: Logger;
+  /** `dns.default-nameserver`: plain-IP servers that resolve the host names of the others. */
+  readonly defaultNameservers?: readonly string[];
+  /** `dns.fallback` servers. */
+  readonly fallback?: readonly string[];
+  /** `dns.fallback-filter` (applies when `fallback` is non-empty); default geoip on, code CN. */
+  readonly fallbackFilter?: FallbackFilter;
+  /** `dns.nameserver-policy` in config order: pattern key(s) -> servers. */
+  readonly policy?: Readonly<Record<string, readonly string[]>>;
+  /** Evaluates `geosite:` / `rule-set:` keys (the rules layer); absent = those keys are inactive. */
+  readonly matchers?: DomainMatcherFactory;
+  /** Country of an address, for fallback-filter.geoip. */
+  readonly geoip?: GeoIpLookup;
+  /** Extra trusted CAs for tls:// and https:// servers. */
+  readonly tls?: TlsTrust;
+  /** Where the nameserver list comes from, for messages (default dns.nameserver). */
+  readonly where?: string;
 }
 
 export interface QueryResult extends CachedAnswer {
@@ -41,10 +68,17 @@ export interface QueryResult extends CachedAnswer {
 const MAX_CNAME_DEPTH = 16;
 
 export class UpstreamResolver implements Resolver {
+  /** The main group (`dns.nameserver`). */
   readonly servers: readonly Nameserver[];
   readonly cache: DnsCache;
   readonly hostCache: HostCacheImpl;
-  private readonly sockets: DnsSocketFactory;
+  /** Resolves nameserver host names (`default-nameserver`); undefined when none is configured. */
+  readonly bootstrap: UpstreamResolver | undefined;
+  private readonly main: readonly Upstream[];
+  private readonly fallbackGroup: readonly Upstream[];
+  private readonly filter: CompiledFallbackFilter | undefined;
+  private readonly policyOf: (host: string) => readonly Upstream[] | undefined;
+  private readonly all = new Map<string, Upstream>();
   private readonly timeoutMs: number;
   private readonly hosts: HostsTable | undefined;
   private readonly ipv6: boolean;
@@ -53,14 +87,54 @@ export class UpstreamResolver implements Resolver {
 
   constructor(opts: UpstreamOptions) {
     this.logger = opts.logger ?? NULL_LOGGER;
-    const parsed = parseNameservers(opts.nameservers);
-    for (const w of parsed.warnings) this.logger.warn(w.message, { code: w.code });
-    this.servers = parsed.servers;
-    if (this.servers.length === 0) {
-      this.logger.warn(new SyError('SY_ERR_DNS_NO_NAMESERVER', { where: 'dns.nameserver', value: opts.nameservers }).message, { code: 'SY_ERR_DNS_NO_NAMESERVER' });
-    }
-    this.sockets = opts.sockets ?? DEFAULT_SOCKET_FACTORY;
+    const sockets = opts.sockets ?? DEFAULT_SOCKET_FACTORY;
     this.timeoutMs = opts.timeoutMs ?? 2000;
+    const boot = (opts.defaultNameservers ?? []).filter((raw, i) => {
+      // The bootstrap cannot itself need a bootstrap: host names are refused here.
+      const p = parseNameservers([raw], 'dns.default-nameserver');
+      const hostName = p.servers.some((s) => s.family === 0);
+      if (hostName) {
+        const w = new SyError('SY_ERR_DNS_BAD_NAMESERVER', { where: `dns.default-nameserver[${i}]`, value: raw, detail: 'default-nameserver entries must be IP addresses (skipped)' });
+        this.logger.warn(w.message, { code: w.code });
+      }
+      return !hostName;
+    });
+    this.bootstrap = boot.length > 0
+      ? new UpstreamResolver({ nameservers: boot, sockets, timeoutMs: opts.timeoutMs, ipv6: opts.ipv6, logger: this.logger, tls: opts.tls, where: 'dns.default-nameserver' })
+      : undefined;
+    const bootstrap = this.bootstrap;
+    const deps = { sockets, tls: opts.tls, bootstrap: bootstrap ? (h: string) => bootstrap.resolve(h) : undefined };
+    const group = (list: readonly string[], where: string): Upstream[] => {
+      const parsed = parseNameservers(list, where);
+      for (const w of parsed.warnings) this.logger.warn(w.message, { code: w.code });
+      return parsed.servers.map((ns) => {
+        let u = this.all.get(ns.raw);
+        if (!u) {
+          u = createUpstream(ns, deps);
+          this.all.set(ns.raw, u);
+        }
+        return u;
+      });
+    };
+    const where = opts.where ?? 'dns.nameserver';
+    this.main = group(opts.nameservers, where);
+    this.servers = this.main.map((u) => u.ns);
+    if (this.servers.length === 0) {
+      this.logger.warn(new SyError('SY_ERR_DNS_NO_NAMESERVER', { where, value: opts.nameservers }).message, { code: 'SY_ERR_DNS_NO_NAMESERVER' });
+    }
+    if (!bootstrap) {
+      const named = [...this.all.values()].find((u) => u.ns.family === 0);
+      if (named) {
+        const w = new SyError('SY_ERR_DNS_BOOTSTRAP', { where, value: named.ns.raw, detail: 'nameservers given by host name need dns.default-nameserver; they will fail' });
+        this.logger.warn(w.message, { code: w.code });
+      }
+    }
+    this.fallbackGroup = group(opts.fallback ?? [], 'dns.fallback');
+    this.filter = this.fallbackGroup.length > 0
+      ? compileFallbackFilter(opts.fallbackFilter ?? {}, { geoip: opts.geoip, matchers: opts.matchers, logger: this.logger })
+      : undefined;
+    const policy = Object.entries(opts.policy ?? {}).map(([k, v]) => [k, group(v, `dns.nameserver-policy.${k}`)] as const).filter(([, g]) => g.length > 0);
+    this.policyOf = compileOrderedPolicy(policy, 'dns.nameserver-policy', opts.matchers, this.logger);
     this.cache = new DnsCache(opts.cache);
     this.hostCache = opts.hostCache ?? new HostCacheImpl();
     this.hosts = opts.hosts;
@@ -97,12 +171,36 @@ export class UpstreamResolver implements Resolver {
 
   flushCache(): void {
     this.cache.clear();
+    this.bootstrap?.flushCache();
   }
 
+  /** Closes kept-alive DoT/DoH connections (also the bootstrap's). */
+  close(): void {
+    for (const u of this.all.values()) u.close();
+    this.bootstrap?.close();
+  }
+
+  /** Which group answers `q` (see the header). */
   private async ask(q: Question): Promise<QueryResult> {
-    if (this.servers.length === 0) throw new SyError('SY_ERR_DNS_NO_NAMESERVER', { where: `${q.name} ${q.type}` });
+    const policy = this.policyOf(q.name);
+    if (policy) return this.askGroup(policy, q);
+    const isIp = q.type === 'A' || q.type === 'AAAA';
+    if (!isIp || !this.filter) return this.askGroup(this.main, q);
+    if (this.filter.onlyFallback(q.name)) return this.askGroup(this.fallbackGroup, q);
+    const main = await this.askGroup(this.main, q, false).catch(() => undefined);
+    if (main) {
+      const ips = addressesOf(q.name, main.answers, q.type);
+      if (ips.length > 0 && !ips.some((ip) => this.filter!.distrusts(ip))) return this.store(q, main);
+      if (this.logger.debugEnabled) this.logger.debug('dns: main answer not trusted, asking fallback', { name: q.name, type: q.type, ips });
+    }
+    return this.askGroup(this.fallbackGroup, q);
+  }
+
+  /** Asks every server of `group` in parallel; the first usable answer wins. Stored unless `store` is false. */
+  private async askGroup(group: readonly Upstream[], q: Question, store = true): Promise<QueryResult> {
+    if (group.length === 0) throw new SyError('SY_ERR_DNS_NO_NAMESERVER', { where: `${q.name} ${q.type}` });
     const ac = new AbortController();
-    const attempts = this.servers.map((ns) => exchange(ns, q, this.sockets, this.timeoutMs, ac.signal));
+    const attempts = group.map((u) => u.exchange(q, this.timeoutMs, ac.signal));
     let fallback: dnsPacket.DecodedPacket | undefined;
     let lastErr: unknown;
     const good = await new Promise<dnsPacket.DecodedPacket | undefined>((resolve) => {
@@ -126,11 +224,17 @@ export class UpstreamResolver implements Resolver {
     if (!packet) {
       throw lastErr instanceof SyError ? lastErr : new SyError('SY_ERR_DNS_RESOLVE', { where: `${q.name} ${q.type}`, cause: lastErr });
     }
-    const answer: CachedAnswer = {
+    const answer: QueryResult = {
       rcode: rcodeOf(packet),
       answers: (packet.answers ?? []).filter((a) => a.type !== 'OPT'),
       authorities: packet.authorities ?? [],
+      cached: false,
     };
+    return store ? this.store(q, answer) : answer;
+  }
+
+  private store(q: Question, result: QueryResult): QueryResult {
+    const answer: CachedAnswer = { rcode: result.rcode, answers: result.answers, authorities: result.authorities };
     this.cache.set(DnsCache.key(q.name, q.type), answer);
     for (const a of answer.answers) if ((a.type === 'A' || a.type === 'AAAA') && typeof a.data === 'string') this.hostCache.record(a.data, q.name);
     if (this.logger.debugEnabled) this.logger.debug('dns upstream answer', { name: q.name, type: q.type, rcode: answer.rcode, answers: answer.answers.length });

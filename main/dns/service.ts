@@ -19,6 +19,24 @@ import { createDnsServer, type DnsServer } from './server.js';
 import { queryForApi } from './api.js';
 import type { DnsSocketFactory } from './exchange.js';
 import { markedSocketFactory } from './marked-sockets.js';
+import type { DomainMatcherFactory } from './policy.js';
+import type { FallbackFilter, GeoIpLookup } from './fallback-filter.js';
+import type { TlsTrust } from './upstream.js';
+
+/**
+ * DNS keys the config loader does not map into DnsConfig yet; the engine
+ * passes them here (config key -> field):
+ *   dns.fallback-filter.{geoip, geoip-code, ipcidr, domain, geosite} -> fallbackFilter
+ *   dns.proxy-server-nameserver -> proxyServerNameserver
+ *   dns.respect-rules -> respectRules
+ */
+export interface DnsExtraOptions {
+  readonly fallbackFilter?: FallbackFilter;
+  /** Resolves the proxies' server names (default: the main resolver). */
+  readonly proxyServerNameserver?: readonly string[];
+  /** Accepted and reported as not supported yet (queries are not routed through the rules). */
+  readonly respectRules?: boolean;
+}
 
 export interface DnsServiceDeps {
   readonly logger: Logger;
@@ -28,10 +46,20 @@ export interface DnsServiceDeps {
   readonly poolFile?: string;
   /** Default 5 minutes; 0 = only on close. */
   readonly saveEveryMs?: number;
+  /** Keys not yet in DnsConfig (see DnsExtraOptions). */
+  readonly extra?: DnsExtraOptions;
+  /** geosite:/rule-set: in nameserver-policy and fallback-filter (the rules layer); absent = inactive, reported once. */
+  readonly matchers?: DomainMatcherFactory;
+  /** Country of an address, for fallback-filter geoip. */
+  readonly geoip?: GeoIpLookup;
+  /** Extra trusted CAs for DoT/DoH servers (default: node's roots). */
+  readonly tls?: TlsTrust;
 }
 
 export interface DnsService extends Lifecycle {
   readonly resolver: UpstreamResolver;
+  /** For the proxies' server names: proxy-server-nameserver, else `resolver`. */
+  readonly proxyServerResolver: UpstreamResolver;
   readonly hostCache: HostCacheImpl;
   /** Present in fake-ip mode with dns.enable. */
   readonly fakeIp: FakeIpPoolImpl | undefined;
@@ -50,11 +78,25 @@ export function createDnsService(config: Config, deps: DnsServiceDeps): DnsServi
   const log = deps.logger.child({ module: 'dns' });
   const hostCache = new HostCacheImpl();
   const hosts = dns.useHosts && Object.keys(config.hosts).length > 0 ? createHostsTable(config.hosts, log) : undefined;
-  for (const [key, v] of [['fallback', dns.fallback.length], ['nameserver-policy', Object.keys(dns.nameserverPolicy).length]] as const) {
-    if (v > 0) log.warn(`dns.${key} is not supported yet and is ignored`, { where: dns.where });
+  const extra = deps.extra ?? {};
+  if (extra.respectRules) {
+    const w = new SyError('SY_ERR_DNS_IGNORED_PARAM', { where: `${dns.where} dns.respect-rules`, value: true, detail: 'not supported yet: nameservers are dialed directly (with the routing mark), not through the rules' });
+    log.warn(w.message, { code: w.code });
   }
   const sockets = deps.sockets ?? markedSocketFactory(config.routingMark);
-  const resolver = new UpstreamResolver({ nameservers: dns.nameserver, sockets, hostCache, hosts, ipv6: dns.ipv6, logger: log });
+  const common = { sockets, hostCache, hosts, ipv6: dns.ipv6, logger: log, defaultNameservers: dns.defaultNameserver, tls: deps.tls };
+  const resolver = new UpstreamResolver({
+    ...common,
+    nameservers: dns.nameserver,
+    fallback: dns.fallback,
+    fallbackFilter: extra.fallbackFilter,
+    policy: dns.nameserverPolicy,
+    matchers: deps.matchers,
+    geoip: deps.geoip,
+  });
+  const proxyServerResolver = extra.proxyServerNameserver && extra.proxyServerNameserver.length > 0
+    ? new UpstreamResolver({ ...common, nameservers: extra.proxyServerNameserver, where: 'dns.proxy-server-nameserver' })
+    : resolver;
   const fakeIp = dns.enable && dns.enhancedMode === 'fake-ip'
     ? createFakeIpPool({ range: dns.fakeIpRange, range6: dns.fakeIpRange6, filter: dns.fakeIpFilter, logger: log })
     : undefined;
@@ -73,6 +115,7 @@ export function createDnsService(config: Config, deps: DnsServiceDeps): DnsServi
 
   return {
     resolver,
+    proxyServerResolver,
     hostCache,
     fakeIp,
     server,
@@ -90,6 +133,8 @@ export function createDnsService(config: Config, deps: DnsServiceDeps): DnsServi
       timer = undefined;
       await server?.close();
       await save();
+      resolver.close();
+      if (proxyServerResolver !== resolver) proxyServerResolver.close();
     },
     queryForApi: (name, type) => queryForApi(resolver, name, type),
     flushFakeIp: () => fakeIp?.flush(),

@@ -23,17 +23,24 @@ after(async () => {
 const make = (extra: Partial<ConstructorParameters<typeof UpstreamResolver>[0]> = {}) =>
   new UpstreamResolver({ nameservers: [up.address], timeoutMs: 1000, ...extra });
 
-test('nameserver forms: udp://, tcp://, plain ip, ip:port, [v6]:port; https/tls skipped with a warning', () => {
-  assert.deepEqual(parseNameserver('udp://192.0.2.1:5353'), { proto: 'udp', host: '192.0.2.1', port: 5353, family: 4, raw: 'udp://192.0.2.1:5353' });
+test('nameserver forms: udp://, tcp://, tls://, https://, plain ip, ip:port, [v6]:port; quic/dhcp/system skipped with a warning', () => {
+  assert.deepEqual(parseNameserver('udp://192.0.2.1:5353'), { proto: 'udp', host: '192.0.2.1', port: 5353, family: 4, path: '', skipCertVerify: false, proxy: '', params: {}, raw: 'udp://192.0.2.1:5353' });
   assert.equal(parseNameserver('tcp://192.0.2.1')!.port, 53);
   assert.equal(parseNameserver('192.0.2.1')!.proto, 'udp');
   assert.equal(parseNameserver('192.0.2.1:54')!.port, 54);
   assert.deepEqual(parseNameserver('[2001:db8::53]:53')!.host, '2001:db8::53');
   assert.equal(parseNameserver('2001:db8::53')!.family, 6);
-  const r = parseNameservers(['https://dns.example/dns-query', 'tls://192.0.2.1', '192.0.2.2']);
-  assert.equal(r.servers.length, 1);
-  assert.deepEqual(r.warnings.map((w) => w.code), ['SY_ERR_DNS_UNSUPPORTED_NAMESERVER', 'SY_ERR_DNS_UNSUPPORTED_NAMESERVER']);
-  for (const bad of ['dns.example', 'udp://dns.example:53', 'ftp://192.0.2.1', '192.0.2.1:99999', '']) {
+  const doh = parseNameserver('https://dns.example/dns-query#skip-cert-verify=true&h3=true')!;
+  assert.deepEqual([doh.proto, doh.host, doh.port, doh.family, doh.path, doh.skipCertVerify], ['https', 'dns.example', 443, 0, '/dns-query', true]);
+  assert.equal(parseNameserver('https://192.0.2.1')!.path, '/dns-query');
+  assert.equal(parseNameserver('https://dns.example:8443/q?ct=1')!.path, '/q?ct=1');
+  assert.deepEqual([parseNameserver('tls://dns.example')!.port, parseNameserver('tls://[2001:db8::1]:8853')!.port], [853, 8853]);
+  assert.deepEqual([parseNameserver('udp://dns.example')!.host, parseNameserver('udp://dns.example')!.family], ['dns.example', 0]);
+  assert.equal(parseNameserver('tls://192.0.2.1#PROXY')!.proxy, 'PROXY');
+  const r = parseNameservers(['https://dns.example/dns-query#h3=true', 'quic://192.0.2.1', 'tls://192.0.2.1#Proxy', '192.0.2.2']);
+  assert.equal(r.servers.length, 3);
+  assert.deepEqual(r.warnings.map((w) => w.code), ['SY_ERR_DNS_IGNORED_PARAM', 'SY_ERR_DNS_UNSUPPORTED_NAMESERVER', 'SY_ERR_DNS_IGNORED_PARAM']);
+  for (const bad of ['ftp://192.0.2.1', '192.0.2.1:99999', '', 'tls://192.0.2.1/path', 'udp://', 'udp://a b']) {
     assert.throws(() => parseNameserver(bad), (e: unknown) => e instanceof SyError && e.code === 'SY_ERR_DNS_BAD_NAMESERVER', bad);
   }
 });
@@ -161,7 +168,7 @@ test('no usable nameserver: a coded warning at construction, coded rejection on 
   const hub = createLogHub({ sink: null });
   const recs: LogRecord[] = [];
   hub.subscribe((x) => recs.push(x));
-  const r = new UpstreamResolver({ nameservers: ['https://dns.example/dns-query'], logger: hub.logger });
+  const r = new UpstreamResolver({ nameservers: ['quic://dns.example'], logger: hub.logger });
   assert.deepEqual(recs.map((x) => x.fields.code), ['SY_ERR_DNS_UNSUPPORTED_NAMESERVER', 'SY_ERR_DNS_NO_NAMESERVER']);
   await assert.rejects(r.query('a.test', 'A'), (e: unknown) => e instanceof SyError && e.code === 'SY_ERR_DNS_NO_NAMESERVER');
 });

@@ -1,0 +1,119 @@
+// DNS over HTTPS (RFC 8484): POST application/dns-message over HTTP/1.1 with
+// keep-alive (node:https with an Agent whose connections are TCP sockets from
+// the injected factory (SO_MARK), connected to the bootstrap-resolved address
+// and wrapped with tls.connect({ socket, servername })). Certificates are
+// verified against the URL's host unless `#skip-cert-verify=true`; `http://`
+// servers are plain HTTP. The query id is 0 (RFC 8484 §4.1); the answer must
+// be a 200 with content type application/dns-message, at most 65535 bytes,
+// answering our question. A request on a reused keep-alive connection that
+// the server had closed is retried once.
+import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
+import tls from 'node:tls';
+import type { Duplex } from 'node:stream';
+import dnsPacket from 'dns-packet';
+import { SyError } from '../core/errors.js';
+import { buildQuery, guard, matches, type Question } from './exchange.js';
+import type { Nameserver } from './nameserver.js';
+import { targetOf, tlsError, type Upstream, type UpstreamDeps } from './upstream.js';
+
+const MAX_BODY = 65535;
+const CONTENT_TYPE = 'application/dns-message';
+
+export class DohClient implements Upstream {
+  private readonly agent: http.Agent;
+  private readonly secure: boolean;
+
+  constructor(
+    readonly ns: Nameserver,
+    private readonly deps: UpstreamDeps,
+  ) {
+    this.secure = ns.proto === 'https';
+    const opts: http.AgentOptions = { keepAlive: true, maxSockets: 4, timeout: deps.idleMs ?? 30_000 };
+    this.agent = this.secure ? new https.Agent(opts) : new http.Agent(opts);
+    // The agent asks us for each new connection; we answer asynchronously
+    // (after the bootstrap lookup) through the callback.
+    (this.agent as unknown as { createConnection: (o: unknown, cb: (err: Error | null, s?: Duplex) => void) => undefined }).createConnection = (_o, cb) => {
+      this.dial().then((s) => cb(null, s), (e: unknown) => cb(e as Error));
+      return undefined;
+    };
+  }
+
+  exchange(q: Question, timeoutMs: number, signal?: AbortSignal): Promise<dnsPacket.DecodedPacket> {
+    const ns = this.ns;
+    const where = `${ns.raw} ${q.name} ${q.type}`;
+    const body = buildQuery(q, 0);
+    return guard<dnsPacket.DecodedPacket>(ns, q, timeoutMs, signal, (done) => {
+      let req: http.ClientRequest | undefined;
+      const send = (mayRetry: boolean) => {
+        const r = (this.secure ? https : http).request({
+          agent: this.agent,
+          host: ns.host,
+          port: ns.port,
+          path: ns.path,
+          method: 'POST',
+          headers: { 'content-type': CONTENT_TYPE, accept: CONTENT_TYPE, 'content-length': body.length },
+        });
+        req = r;
+        r.on('error', (e) => {
+          if (mayRetry && r.reusedSocket && (e as { code?: string }).code === 'ECONNRESET') return send(false);
+          done(e instanceof SyError ? e : tlsError(ns, e));
+        });
+        r.on('response', (res) => {
+          const type = String(res.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+          if (res.statusCode !== 200 || type !== CONTENT_TYPE) {
+            res.resume();
+            return done(new SyError('SY_ERR_DNS_UPSTREAM', { where, detail: `HTTP ${res.statusCode ?? '?'} ${type || '(no content type)'}`, expected: `200 ${CONTENT_TYPE}` }));
+          }
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on('data', (c: Buffer) => {
+            size += c.length;
+            if (size > MAX_BODY) {
+              done(new SyError('SY_ERR_DNS_UPSTREAM', { where, detail: `answer larger than ${MAX_BODY} bytes` }));
+              r.destroy();
+            } else chunks.push(c);
+          });
+          res.on('error', (e) => done(new SyError('SY_ERR_DNS_UPSTREAM', { where, cause: e })));
+          res.on('end', () => {
+            let p: dnsPacket.DecodedPacket;
+            try {
+              p = dnsPacket.decode(Buffer.concat(chunks));
+            } catch {
+              return done(new SyError('SY_ERR_DNS_UPSTREAM', { where, detail: 'malformed DNS message in the HTTP body' }));
+            }
+            if (!matches(p, 0, q)) return done(new SyError('SY_ERR_DNS_UPSTREAM', { where, detail: 'the answer is not for our question' }));
+            done(null, p);
+          });
+        });
+        r.end(body);
+      };
+      send(true);
+      return () => req?.destroy();
+    });
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+
+  /** A connected socket (TLS for https://) for the agent. */
+  private async dial(): Promise<Duplex> {
+    const ns = this.ns;
+    const to = await targetOf(ns, this.deps);
+    const raw = this.deps.sockets.tcp(to.family);
+    raw.connect(ns.port, to.ip);
+    if (!this.secure) return raw;
+    const s = tls.connect({
+      socket: raw,
+      host: ns.host,
+      servername: net.isIP(ns.host) ? undefined : ns.host,
+      rejectUnauthorized: !ns.skipCertVerify,
+      ca: this.deps.tls?.ca as tls.ConnectionOptions['ca'],
+      ALPNProtocols: ['http/1.1'],
+    });
+    raw.on('error', (e) => s.destroy(e));
+    return s;
+  }
+}
