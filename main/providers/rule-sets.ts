@@ -33,7 +33,7 @@ export class DomainRuleSet extends BaseSet {
     return this.set.size;
   }
   matchCtx(c: MatchCtx): boolean {
-    return c.host !== '' && this.set.has(c.suffixes());
+    return c.host !== '' && this.set.has(c.suffixes(), c.suffixHashes());
   }
 }
 
@@ -81,7 +81,7 @@ export class ClassicalRuleSet extends BaseSet {
   }
   matchCtx(c: MatchCtx, swap: boolean): boolean {
     const p = this.p;
-    if (c.host !== '' && (p.domains.has(c.suffixes()) || p.keywords.has(c.host))) return true;
+    if (c.host !== '' && (p.domains.has(c.suffixes(), c.suffixHashes()) || p.keywords.has(c.host))) return true;
     const dst = swap ? c.src : c.dst;
     const src = swap ? c.dst : c.src;
     if (dst.fam !== 0 && p.dstIps.has(dst)) return true;

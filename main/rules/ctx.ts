@@ -18,6 +18,7 @@ export class MatchCtx {
   private dstRaw = '';
   private srcRaw = '';
   private sfx: string[] | null = null;
+  private sfxHash: number[] | null = null;
 
   /** Re-reads the metadata fields that changed since the last call. */
   refresh(meta: Metadata, state: MatchState): this {
@@ -28,6 +29,7 @@ export class MatchCtx {
       this.hostRaw = h;
       this.host = h ? normalizeHost(h) : '';
       this.sfx = null;
+      this.sfxHash = null;
     }
     if (meta.dstIP !== this.dstRaw) {
       this.dstRaw = meta.dstIP;
@@ -58,6 +60,33 @@ export class MatchCtx {
     this.sfx = out;
     return out;
   }
+
+  /** nameHash() of each entry of suffixes(), in the same order, from one pass over the host. */
+  suffixHashes(): number[] {
+    if (this.sfxHash) return this.sfxHash;
+    const h = this.host;
+    const n = this.suffixes().length;
+    const out: number[] = new Array(n);
+    let x = HASH_SEED;
+    let k = n - 1;
+    for (let i = h.length - 1; i >= 0; i--) {
+      const ch = h.charCodeAt(i);
+      if (ch === 46) out[k--] = x; // the suffix after this dot is complete
+      x = Math.imul(x ^ ch, 0x01000193);
+    }
+    if (k === 0) out[0] = x;
+    this.sfxHash = out;
+    return out;
+  }
+}
+
+const HASH_SEED = 0x811c9dc5 | 0;
+
+/** FNV-1a over the name's characters from last to first (so every suffix hash falls out of one pass). */
+export function nameHash(name: string): number {
+  let x = HASH_SEED;
+  for (let i = name.length - 1; i >= 0; i--) x = Math.imul(x ^ name.charCodeAt(i), 0x01000193);
+  return x;
 }
 
 /** The context for (meta, state), created on first use. */

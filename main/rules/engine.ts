@@ -23,7 +23,7 @@ import { ctxOf } from './ctx.js';
 import { compileCond, type CompileEnv } from './compile.js';
 import type { GeoIpReader } from './matchers/geoip.js';
 import type { RuleParams } from './matchers/params.js';
-import { buildGroups, type RuleGroup } from './groups.js';
+import { buildSegments, type Segment } from './groups.js';
 
 export interface EngineDeps {
   readonly geoip: GeoIpReader;
@@ -46,58 +46,81 @@ export class CompiledEngine implements RuleEngine {
   private readonly ends: Float64Array;
   private readonly endAt: Float64Array;
   private readonly steps: MatchStep[];
+  /** Pre-built yields per rule index (matchFrom allocates nothing on its hot path). */
+  private readonly needIp: MatchStep[];
+  private readonly needProcess: MatchStep[];
+  /** The segment containing each rule index (undefined for RULE-SET rules and short runs). */
+  private readonly segOf: (Segment | undefined)[];
 
   constructor(
     infos: RuleInfo[],
     private readonly conds: readonly Cond[],
     private readonly params: readonly RuleParams[],
-    private readonly groups: readonly (RuleGroup | undefined)[],
+    segments: readonly (Segment | undefined)[],
     private readonly targets: TargetCheck,
     private readonly processMode: 'strict' | 'always' | 'off',
     readonly warnings: readonly SyError[],
   ) {
     this.rules = infos;
     this.n = infos.length;
+    this.segOf = new Array(this.n).fill(undefined);
+    for (const seg of segments) if (seg) for (let j = seg.start; j < seg.end; j++) this.segOf[j] = seg;
     this.disabled = new Uint8Array(this.n);
     this.hits = new Float64Array(this.n);
     this.hitAt = new Float64Array(this.n);
     this.ends = new Float64Array(this.n + 1);
     this.endAt = new Float64Array(this.n + 1);
+    this.needIp = infos.map((_, at) => Object.freeze({ done: false as const, need: 'ip' as const, at }));
+    this.needProcess = infos.map((_, at) => Object.freeze({ done: false as const, need: 'process' as const, at }));
     this.steps = infos.map((r) => Object.freeze({ done: true as const, decision: Object.freeze({ target: r.target, rule: r }) }));
   }
 
   matchFrom(meta: Metadata, state: MatchState, from: number): MatchStep {
     const c = ctxOf(meta, state);
-    const { conds, params, groups, disabled, n } = this;
+    const { conds, params, segOf, disabled, n } = this;
     const mode = this.processMode;
     let i = from < 0 ? 0 : from;
+    let linearEnd = 0; // rules before this index are evaluated one by one
     while (i < n) {
       if (disabled[i] === 1) {
         i++;
         continue;
       }
-      const cond = conds[i]!;
-      if (!state.processLooked && mode !== 'off' && (mode === 'always' || cond.needsProcess)) {
-        return { done: false, need: 'process', at: i };
-      }
-      if (!state.resolved && meta.dstIP === '' && c.host !== '' && !params[i]!.noResolve && cond.needsIp) {
-        return { done: false, need: 'ip', at: i };
-      }
       let k = i;
-      const g = groups[i];
-      if (g !== undefined) {
-        k = g.first(c);
+      const seg = i >= linearEnd ? segOf[i] : undefined;
+      if (seg !== undefined) {
+        if (!state.processLooked && mode === 'always') return this.needProcess[i]!;
+        k = seg.first(c);
+        if (k >= 0 && k < i) {
+          // A rule before `i` matches only now (e.g. after resolution): mihomo
+          // evaluated it earlier, so it must not count. Go rule by rule.
+          linearEnd = seg.end;
+          continue;
+        }
+        const p = !state.resolved && meta.dstIP === '' && c.host !== '' ? this.nextEnabled(seg.resolving, i) : -1;
+        const q = !state.processLooked && mode === 'strict' ? this.nextEnabled(seg.process, i) : -1;
+        const trig = p < 0 ? q : q < 0 ? p : Math.min(p, q);
+        if (trig >= 0 && (k < 0 || k >= trig)) return trig === p ? this.needIp[trig]! : this.needProcess[trig]!;
         if (k < 0) {
-          i = g.end;
+          i = seg.end;
           continue;
         }
         if (disabled[k] === 1) {
           i = k + 1;
           continue;
         }
-      } else if (!cond.match(c, false)) {
-        i++;
-        continue;
+      } else {
+        const cond = conds[i]!;
+        if (!state.processLooked && mode !== 'off' && (mode === 'always' || cond.needsProcess)) {
+          return this.needProcess[i]!;
+        }
+        if (!state.resolved && meta.dstIP === '' && c.host !== '' && !params[i]!.noResolve && cond.needsIp) {
+          return this.needIp[i]!;
+        }
+        if (!cond.match(c, false)) {
+          i++;
+          continue;
+        }
       }
       this.hits[k]!++;
       const now = Date.now();
@@ -113,6 +136,12 @@ export class CompiledEngine implements RuleEngine {
     this.ends[n]!++;
     this.endAt[n] = Date.now();
     return NO_MATCH_STEP;
+  }
+
+  /** First index >= from in an ascending list whose rule is enabled; -1 if none. */
+  private nextEnabled(list: readonly number[], from: number): number {
+    for (const x of list) if (x >= from && this.disabled[x] !== 1) return x;
+    return -1;
   }
 
   decide(meta: Metadata, deps: { resolver: Resolver; process?: ProcessLookup }): Decision | Promise<Decision> {
@@ -210,5 +239,5 @@ export function compileRules(config: Config, deps: EngineDeps): CompiledEngine {
   });
   if (errors.length > 0) throw new SyErrorList('SY_ERR_RULE_COMPILE', errors);
   for (const w of warnings) deps.logger.warn(w.message, { code: w.code });
-  return new CompiledEngine(infos, conds, params, buildGroups(conds, params), deps.targets, config.findProcessMode, warnings);
+  return new CompiledEngine(infos, conds, params, buildSegments(conds, params), deps.targets, config.findProcessMode, warnings);
 }

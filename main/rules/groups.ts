@@ -1,58 +1,147 @@
-// Indexes for runs of consecutive simple rules in the main list, so a config
-// with hundreds of DOMAIN-SUFFIX / IP-CIDR lines is not scanned line by line.
-// A group answers "the smallest rule index in the run whose condition
-// matches" (first match wins); the engine then applies that rule's target
-// check and, if it falls through, continues rule by rule after it.
+// Indexes for runs of consecutive rules in the main list ("segments"), so a
+// config with hundreds of rules is not scanned line by line. Every rule except
+// RULE-SET joins a segment: DOMAIN / DOMAIN-SUFFIX / DOMAIN-KEYWORD go into one
+// hash of names, IP-CIDR(6) / SRC-IP-CIDR into per-prefix-length hashes, the
+// rest (ports, NETWORK, GEOIP, regex, logic, process, MATCH) into a short list
+// tested in order. A segment answers "the smallest rule index in the run whose
+// condition matches now" (first match wins). The engine still applies lazy
+// resolution and process lookup exactly at the rule that triggers them: a
+// match found *before* that rule wins; otherwise it yields there.
 import type { Cond } from './cond.js';
 import type { MatchCtx } from './ctx.js';
 import { DomainCond } from './matchers/domain.js';
 import { DomainSuffixCond } from './matchers/domain-suffix.js';
 import { DomainKeywordCond } from './matchers/domain-keyword.js';
 import { IpCidrCond } from './matchers/ip-cidr.js';
-import { prefixContains, type Prefix } from './ip.js';
+import { PortCond } from './matchers/port.js';
+import { ProcessNameCond } from './matchers/process-name.js';
+import { RuleSetCond } from './matchers/rule-set.js';
+import { KeywordIndex } from './sets/keyword-index.js';
+import { prefixContains, type Addr, type Prefix } from './ip.js';
 import type { RuleParams } from './matchers/params.js';
 
-/** A run of rules [start, end) answered by one index. */
-export interface RuleGroup {
-  readonly start: number;
-  readonly end: number;
-  /** Smallest matching rule index in the run, or -1. */
-  first(c: MatchCtx): number;
-}
-
 /** Runs shorter than this are evaluated rule by rule. */
-export const MIN_GROUP = 4;
+export const MIN_SEGMENT = 4;
 
 const NONE = 0x7fffffff;
 
-class DomainGroup implements RuleGroup {
+/** IPv4 prefixes by length (masked network → smallest index) plus IPv6 prefixes in order. */
+class PrefixIndex {
+  private readonly byLen: { shift: number; map: Map<number, number> }[] = [];
+  private readonly all: { len: number; map: Map<number, number> }[] = [];
+  private readonly v6: { p: Prefix; idx: number }[] = [];
+  add(p: Prefix, idx: number): void {
+    if (p.fam === 6) {
+      this.v6.push({ p, idx });
+      return;
+    }
+    let e = this.all.find((x) => x.len === p.bits);
+    if (!e) this.all.push((e = { len: p.bits, map: new Map() }));
+    const key = (p.lo4 >>> (32 - p.bits)) | 0; // int32 keys stay small integers (no heap numbers)
+    if (p.bits === 0) {
+      if (!e.map.has(0)) e.map.set(0, idx);
+    } else if (!e.map.has(key)) e.map.set(key, idx); // added in index order: keep the smallest
+  }
+  seal(): this {
+    for (const { len, map } of this.all.sort((a, b) => b.len - a.len)) this.byLen.push({ shift: 32 - len, map });
+    return this;
+  }
+  get empty(): boolean {
+    return this.all.length === 0 && this.v6.length === 0;
+  }
+  first(a: Addr, best: number): number {
+    if (a.fam === 4) {
+      for (const { shift, map } of this.byLen) {
+        const key = shift === 32 ? 0 : (a.v4 >>> shift) | 0;
+        const v = map.get(key);
+        if (v !== undefined && v < best) best = v;
+      }
+    } else if (a.fam === 6) {
+      for (const { p, idx } of this.v6) {
+        if (idx >= best) break;
+        if (prefixContains(p, a)) return idx;
+      }
+    }
+    return best;
+  }
+}
+
+export class Segment {
   private readonly exact = new Map<string, number>();
   private readonly suffix = new Map<string, number>();
-  private readonly keywords: { kw: string; idx: number }[] = [];
-  constructor(readonly start: number, readonly end: number, conds: readonly Cond[]) {
-    // Insert in reverse so the smallest index wins for duplicate names.
-    for (let i = end - 1; i >= start; i--) {
-      const c = conds[i];
-      if (c instanceof DomainCond) this.exact.set(c.name, i);
-      else if (c instanceof DomainSuffixCond) this.suffix.set(c.suffix, i);
-    }
+  private readonly keywords = new KeywordIndex();
+  /** DST-PORT rules: port → smallest index (null when the segment has none). */
+  private dstPorts: Int32Array | null = null;
+  /** PROCESS-NAME rules: lower-cased name → smallest index. */
+  private readonly procs = new Map<string, number>();
+  private readonly dst = new PrefixIndex();
+  private readonly src = new PrefixIndex();
+  private readonly others: { cond: Cond; idx: number }[] = [];
+  /** Indexes of rules that may trigger resolution / need the process, ascending. */
+  readonly resolving: number[] = [];
+  readonly process: number[] = [];
+
+  constructor(readonly start: number, readonly end: number, conds: readonly Cond[], params: readonly RuleParams[]) {
     for (let i = start; i < end; i++) {
-      const c = conds[i];
-      if (c instanceof DomainKeywordCond) this.keywords.push({ kw: c.keyword, idx: i });
+      const c = conds[i]!;
+      if (c.needsIp && !params[i]!.noResolve) this.resolving.push(i);
+      if (c.needsProcess) this.process.push(i);
+      if (c instanceof DomainCond) {
+        if (!this.exact.has(c.name)) this.exact.set(c.name, i);
+      } else if (c instanceof DomainSuffixCond) {
+        if (!this.suffix.has(c.suffix)) this.suffix.set(c.suffix, i);
+      } else if (c instanceof DomainKeywordCond) this.keywords.add(c.keyword, i);
+      else if (c instanceof IpCidrCond) (c.onSource ? this.src : this.dst).add(c.prefix, i);
+      else if (c instanceof PortCond && c.kind === 'dst') this.addDstPort(c, i);
+      else if (c instanceof ProcessNameCond) {
+        if (!this.procs.has(c.name)) this.procs.set(c.name, i);
+      } else this.others.push({ cond: c, idx: i });
     }
+
+    this.dst.seal();
+    this.src.seal();
   }
+
+  private addDstPort(c: PortCond, idx: number): void {
+    if (!this.dstPorts) this.dstPorts = new Int32Array(65536).fill(NONE);
+    const t = this.dstPorts;
+    const r = c.ranges;
+    for (let j = 0; j < r.length; j += 2) for (let p = r[j]!; p <= r[j + 1]!; p++) if (t[p]! > idx) t[p] = idx;
+  }
+
+  /** Smallest matching rule index in [start, end), or -1. */
   first(c: MatchCtx): number {
-    if (c.host === '') return -1;
-    const sfx = c.suffixes();
-    let best = this.exact.get(sfx[0]!) ?? NONE;
-    for (let i = 0; i < sfx.length; i++) {
-      const v = this.suffix.get(sfx[i]!);
-      if (v !== undefined && v < best) best = v;
+    let best = NONE;
+    const host = c.host;
+    if (host !== '') {
+      const sfx = c.suffixes();
+      best = this.exact.get(host) ?? NONE;
+      const sm = this.suffix;
+      if (sm.size > 0) {
+        for (let i = 0; i < sfx.length; i++) {
+          const v = sm.get(sfx[i]!);
+          if (v !== undefined && v < best) best = v;
+        }
+      }
+      if (this.keywords.size > 0) best = this.keywords.first(host, best);
     }
-    for (const k of this.keywords) {
-      if (k.idx >= best) break;
-      if (c.host.includes(k.kw)) {
-        best = k.idx;
+    if (this.dstPorts !== null) {
+      const v = this.dstPorts[c.meta.dstPort & 0xffff]!;
+      if (v < best) best = v;
+    }
+    if (this.procs.size > 0) {
+      const pn = c.meta.process;
+      if (pn) {
+        const v = this.procs.get(pn.toLowerCase());
+        if (v !== undefined && v < best) best = v;
+      }
+    }
+    if (c.dst.fam !== 0 && !this.dst.empty) best = this.dst.first(c.dst, best);
+    if (c.src.fam !== 0 && !this.src.empty) best = this.src.first(c.src, best);
+    for (const o of this.others) {
+      if (o.idx >= best) break;
+      if (o.cond.match(c, false)) {
+        best = o.idx;
         break;
       }
     }
@@ -60,62 +149,18 @@ class DomainGroup implements RuleGroup {
   }
 }
 
-class IpGroup implements RuleGroup {
-  /** IPv4: per prefix length, masked network → smallest rule index. */
-  private readonly byLen: { len: number; map: Map<number, number> }[] = [];
-  private readonly v6: { p: Prefix; idx: number }[] = [];
-  constructor(readonly start: number, readonly end: number, conds: readonly Cond[], private readonly onSource: boolean) {
-    const lens = new Map<number, Map<number, number>>();
-    for (let i = end - 1; i >= start; i--) {
-      const p = (conds[i] as IpCidrCond).prefix;
-      if (p.fam === 6) continue;
-      let m = lens.get(p.bits);
-      if (!m) lens.set(p.bits, (m = new Map()));
-      m.set(p.lo4, i);
-    }
-    for (const [len, map] of [...lens].sort((a, b) => b[0] - a[0])) this.byLen.push({ len, map });
-    for (let i = start; i < end; i++) {
-      const p = (conds[i] as IpCidrCond).prefix;
-      if (p.fam === 6) this.v6.push({ p, idx: i });
-    }
-  }
-  first(c: MatchCtx): number {
-    const a = this.onSource ? c.src : c.dst;
-    if (a.fam === 4) {
-      let best = NONE;
-      for (const { len, map } of this.byLen) {
-        const key = len === 0 ? 0 : len === 32 ? a.v4 : ((a.v4 >>> (32 - len)) * 2 ** (32 - len)) >>> 0;
-        const v = map.get(key);
-        if (v !== undefined && v < best) best = v;
-      }
-      return best === NONE ? -1 : best;
-    }
-    if (a.fam === 6) {
-      for (const { p, idx } of this.v6) if (prefixContains(p, a)) return idx;
-    }
-    return -1;
-  }
-}
-
-type Kind = 'domain' | 'ip-dst' | 'ip-dst-nr' | 'ip-src' | null;
-
-function kindOf(cond: Cond, params: RuleParams): Kind {
-  if (cond instanceof DomainCond || cond instanceof DomainSuffixCond || cond instanceof DomainKeywordCond) return 'domain';
-  if (cond instanceof IpCidrCond) return cond.onSource ? 'ip-src' : params.noResolve ? 'ip-dst-nr' : 'ip-dst';
-  return null;
-}
-
-/** Builds groups over maximal runs of one kind; returns groupAt[start] = group. */
-export function buildGroups(conds: readonly Cond[], params: readonly RuleParams[]): (RuleGroup | undefined)[] {
-  const at: (RuleGroup | undefined)[] = new Array(conds.length).fill(undefined);
+/** Builds segments over maximal runs of rules other than RULE-SET; returns segAt[start] = segment. */
+export function buildSegments(conds: readonly Cond[], params: readonly RuleParams[]): (Segment | undefined)[] {
+  const at: (Segment | undefined)[] = new Array(conds.length).fill(undefined);
   let i = 0;
   while (i < conds.length) {
-    const k = kindOf(conds[i]!, params[i]!);
-    let j = i + 1;
-    if (k) while (j < conds.length && kindOf(conds[j]!, params[j]!) === k) j++;
-    if (k && j - i >= MIN_GROUP) {
-      at[i] = k === 'domain' ? new DomainGroup(i, j, conds) : new IpGroup(i, j, conds, k === 'ip-src');
+    if (conds[i] instanceof RuleSetCond) {
+      i++;
+      continue;
     }
+    let j = i + 1;
+    while (j < conds.length && !(conds[j] instanceof RuleSetCond)) j++;
+    if (j - i >= MIN_SEGMENT) at[i] = new Segment(i, j, conds, params);
     i = j;
   }
   return at;

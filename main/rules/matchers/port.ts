@@ -37,7 +37,7 @@ export class PortCond implements Cond {
   readonly needsIp = false;
   readonly needsProcess = false;
   readonly size = -1;
-  constructor(readonly kind: PortKind, private readonly ranges: ArrayLike<number>) {}
+  constructor(readonly kind: PortKind, readonly ranges: ArrayLike<number>) {}
   match(c: MatchCtx, swap: boolean): boolean {
     const m = c.meta;
     const port = this.kind === 'in' ? m.inboundPort : (this.kind === 'dst') !== swap ? m.dstPort : m.srcPort;

@@ -1,31 +1,23 @@
-// DOMAIN-KEYWORD entries of a rule set: one pass over the host. A handful of
-// keywords are tested with includes(); more are combined into one alternation
-// regex, which V8 scans in a single pass.
+// DOMAIN-KEYWORD entries of a rule set (an OR): one pass over the host
+// through a KeywordIndex.
+import { KeywordIndex } from './keyword-index.js';
+
 export class KeywordSet {
-  private readonly words: string[] = [];
-  private re: RegExp | null = null;
+  private readonly index = new KeywordIndex();
 
   get size(): number {
-    return this.words.length;
+    return this.index.size;
   }
 
   add(word: string): void {
-    this.words.push(word.toLowerCase());
-    this.re = null;
+    this.index.add(word.toLowerCase(), 0);
   }
 
   build(): this {
-    if (this.words.length > 8) {
-      const esc = this.words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-      this.re = new RegExp(esc.join('|'));
-    }
     return this;
   }
 
   has(host: string): boolean {
-    if (!host) return false;
-    if (this.re) return this.re.test(host);
-    for (const w of this.words) if (host.includes(w)) return true;
-    return false;
+    return host !== '' && this.index.size > 0 && this.index.first(host, 1) === 0;
   }
 }
