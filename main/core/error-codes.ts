@@ -10,6 +10,7 @@ import { DNS_ERRORS } from './error-codes/dns.js';
 import { API_ERRORS } from './error-codes/api.js';
 import { TUNNEL_ERRORS } from './error-codes/tunnel.js';
 import { APP_ERRORS } from './error-codes/app.js';
+import { PROFILE_ERRORS } from './error-codes/profiles.js';
 
 export const ERROR_CODES = {
   ...CONFIG_ERRORS,
@@ -21,6 +22,7 @@ export const ERROR_CODES = {
   ...API_ERRORS,
   ...TUNNEL_ERRORS,
   ...APP_ERRORS,
+  ...PROFILE_ERRORS,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
