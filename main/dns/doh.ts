@@ -16,7 +16,7 @@ import dnsPacket from 'dns-packet';
 import { SyError } from '../core/errors.js';
 import { buildQuery, guard, matches, type Question } from './exchange.js';
 import type { Nameserver } from './nameserver.js';
-import { targetOf, tlsError, type Upstream, type UpstreamDeps } from './upstream.js';
+import { targetOf, tlsError, type Upstream, type UpstreamDeps } from './target.js';
 
 const MAX_BODY = 65535;
 const CONTENT_TYPE = 'application/dns-message';

@@ -1,50 +1,13 @@
 // One upstream nameserver as the resolver uses it: exchange(question) over the
 // server's protocol (udp/tcp in exchange.ts, tls in dot.ts, https/http in
-// doh.ts). Servers written with a host name are reached at the address the
-// bootstrap resolver (`default-nameserver`) gives; without one they fail with
-// SY_ERR_DNS_BOOTSTRAP naming the server. Every socket comes from the injected
-// factory (SO_MARK in the engine), also the TCP socket under TLS.
-import type dnsPacket from 'dns-packet';
-import { SyError } from '../core/errors.js';
-import { ipFamily, normalizeIp } from '../core/address.js';
-import { exchange, type DnsSocketFactory, type Question, type Target } from './exchange.js';
+// doh.ts); shared pieces in target.ts.
+import { exchange } from './exchange.js';
 import type { Nameserver } from './nameserver.js';
 import { DotClient } from './dot.js';
 import { DohClient } from './doh.js';
+import { targetOf, withTimeout, type Upstream, type UpstreamDeps } from './target.js';
 
-export interface TlsTrust {
-  /** Extra trusted CA certificates (PEM), e.g. a private resolver's CA; default: node's bundled roots. */
-  readonly ca?: string | Buffer | readonly (string | Buffer)[];
-}
-
-export interface UpstreamDeps {
-  readonly sockets: DnsSocketFactory;
-  /** Addresses for a nameserver's host name (default-nameserver); absent = none configured. */
-  readonly bootstrap?: (host: string) => Promise<string[]>;
-  readonly tls?: TlsTrust;
-  /** An idle DoT/DoH connection is closed after this long (default 30 s). */
-  readonly idleMs?: number;
-}
-
-export interface Upstream {
-  readonly ns: Nameserver;
-  /** Resolves with the decoded response or rejects with a SyError naming the server. */
-  exchange(q: Question, timeoutMs: number, signal?: AbortSignal): Promise<dnsPacket.DecodedPacket>;
-  /** Closes kept-alive connections. */
-  close(): void;
-}
-
-/** The address a server is dialed at. */
-export async function targetOf(ns: Nameserver, deps: UpstreamDeps): Promise<Target> {
-  if (ns.family !== 0) return { ip: ns.host, family: ns.family };
-  if (!deps.bootstrap) {
-    throw new SyError('SY_ERR_DNS_BOOTSTRAP', { where: ns.raw, value: ns.host, detail: 'a nameserver written with a host name needs dns.default-nameserver (plain IP servers)' });
-  }
-  const ips = (await deps.bootstrap(ns.host)).map(normalizeIp).filter((ip) => ipFamily(ip) !== 0);
-  const ip = ips[0];
-  if (!ip) throw new SyError('SY_ERR_DNS_BOOTSTRAP', { where: ns.raw, value: ns.host, detail: 'default-nameserver gave no address for it' });
-  return { ip, family: ipFamily(ip) as 4 | 6 };
-}
+export type { Upstream, UpstreamDeps, TlsTrust } from './target.js';
 
 export function createUpstream(ns: Nameserver, deps: UpstreamDeps): Upstream {
   if (ns.proto === 'tls') return new DotClient(ns, deps);
@@ -60,28 +23,3 @@ export function createUpstream(ns: Nameserver, deps: UpstreamDeps): Upstream {
   };
 }
 
-/** Bounds the bootstrap lookup by the exchange's own timeout and signal. */
-export function withTimeout<T>(p: Promise<T>, ns: Nameserver, q: Question, timeoutMs: number, signal?: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const where = `${ns.raw} ${q.name} ${q.type}`;
-    const fail = (detail: string) => reject(new SyError('SY_ERR_DNS_TIMEOUT', { where, detail }));
-    if (signal?.aborted) return fail('aborted');
-    const timer = setTimeout(() => fail(`no address for ${ns.host} within ${timeoutMs} ms`), timeoutMs);
-    const onAbort = () => fail('aborted');
-    signal?.addEventListener('abort', onAbort, { once: true });
-    p.then(resolve, reject).finally(() => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-    });
-  });
-}
-
-/** A TLS failure as a coded error naming the server; certificate problems say so. */
-export function tlsError(ns: Nameserver, e: unknown): SyError {
-  const code = (e as { code?: string }).code ?? '';
-  const cert = /CERT|SELF_SIGNED|SIGNATURE|ISSUER|ALTNAME/.test(code);
-  if (cert) {
-    return new SyError('SY_ERR_DNS_TLS_CERT', { where: ns.raw, value: ns.host, detail: `${code}: ${(e as Error).message}`, expected: 'a certificate valid for the server name (or #skip-cert-verify=true)', cause: e });
-  }
-  return new SyError('SY_ERR_DNS_RESOLVE', { where: ns.raw, cause: e });
-}
