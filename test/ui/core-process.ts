@@ -3,10 +3,10 @@
 // a random secret. Started and stopped by PID; bounded waits everywhere.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 const root = new URL('../..', import.meta.url).pathname;
 
@@ -54,15 +54,22 @@ function apiOf(controller: string, secret: string) {
 /** Thrown when `switchyard run` is still the placeholder (the engine has not landed): the tests skip with this message. */
 export class CoreUnavailable extends Error {}
 
-export async function startCore(extraYaml: string): Promise<LiveCore> {
+/** `files`: extra files written next to the config first (relative path → content). */
+export async function startCore(extraYaml: string, files: Record<string, string> = {}): Promise<LiveCore> {
   const dir = mkdtempSync(join(tmpdir(), 'sy-ui-core-'));
   const [ctlPort, mixedPort] = [await freePort(), await freePort()];
   const secret = randomBytes(12).toString('hex');
   const config = join(dir, 'config.yaml');
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, rel)), { recursive: true });
+    writeFileSync(join(dir, rel), text);
+  }
   writeFileSync(
     config,
     [
       `mixed-port: ${mixedPort}`,
+      // No TPROXY listener: its default port (7893) would collide between concurrent runs.
+      'tproxy-port: 0',
       'bind-address: 127.0.0.1',
       'allow-lan: false',
       'mode: rule',

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { join } from 'node:path';
 import { SocksClient } from 'socks';
 import type { Page } from 'playwright-core';
@@ -23,6 +24,10 @@ let ui: UiBrowser | null = null;
 let skipReason = '';
 let echo: Server | null = null;
 let echoPort = 0;
+// A rule-set subscription served locally: its body and status change during the test.
+let subscription = { status: 200, body: "payload:\n  - '+.one.test'\n" };
+let subServer: HttpServer | null = null;
+let subPort = 0;
 const serverSockets = new Set<Socket>();
 
 before(async () => {
@@ -38,6 +43,9 @@ before(async () => {
   });
   await new Promise<void>((r) => echo!.listen(0, '127.0.0.1', r));
   echoPort = (echo.address() as { port: number }).port;
+  subServer = createHttpServer((_req, res) => res.writeHead(subscription.status, { 'content-type': 'text/yaml' }).end(subscription.body));
+  await new Promise<void>((r) => subServer!.listen(0, '127.0.0.1', r));
+  subPort = (subServer.address() as { port: number }).port;
   try {
     core = process.env.SY_UI_CORE ? attachCore(process.env.SY_UI_CORE, process.env.SY_UI_SECRET ?? '') : await startCore(
       [
@@ -45,11 +53,16 @@ before(async () => {
         '  - {name: Proxy, type: select, proxies: [DIRECT]}',
         'rule-providers:',
         "  mine: {type: inline, behavior: domain, payload: ['+.example.org', 'example.net', 'example.com']}",
+        `  sub: {type: http, behavior: domain, format: yaml, url: 'http://127.0.0.1:${subPort}/sub.yaml', path: ./ruleset/sub.yaml, interval: 0}`,
         'rules:',
         '  - RULE-SET,mine,DIRECT',
+        '  - RULE-SET,sub,REJECT',
         '  - IP-CIDR,127.0.0.1/32,Proxy,no-resolve',
         '  - MATCH,DIRECT',
       ].join('\n'),
+      // NOTE: the core does not download an http provider that has no local copy yet at start-up
+      // (it fails with SY_ERR_PROVIDER_READ), so the first copy is written here.
+      { 'ruleset/sub.yaml': subscription.body },
     );
   } catch (e) {
     if (e instanceof CoreUnavailable) {
@@ -66,6 +79,7 @@ after(async () => {
   await core?.stop();
   for (const s of serverSockets) s.destroy();
   await new Promise<void>((r) => (echo ? echo.close(() => r()) : r()));
+  await new Promise<void>((r) => (subServer ? subServer.close(() => r()) : r()));
 });
 
 const url = (hash: string, secret = core!.secret) => `${core!.controller}/ui/?secret=${encodeURIComponent(secret)}#/${hash}`;
@@ -138,6 +152,8 @@ describe('dashboard against a live core', () => {
     await page.waitForSelector('nav a.active[data-page="rules"]');
     // Mode: focus the chosen option, ArrowRight picks the next one.
     await page.goto(url('overview'));
+    // Enabled once GET /configs has answered.
+    await page.waitForSelector('[data-testid="mode-switch"] button[aria-checked="true"]:not([disabled])');
     await page.focus('[data-testid="mode-switch"] button[aria-checked="true"]');
     const before = (await core!.api<ApiConfigs>('GET', '/configs')).mode;
     await page.keyboard.press('ArrowRight');
@@ -254,6 +270,30 @@ describe('dashboard against a live core', () => {
     assert.equal(await set.locator('[data-testid="rule-set-count"]').innerText({ timeout: 5000 }), '3');
     assert.deepEqual(errors, []);
     await page.context().close();
+  });
+
+  test('a subscription served locally: "update now" shows the new entry count, a failed update shows its error and keeps the old set', async (t) => {
+    if (skipIfNoCore(t)) return;
+    if (!core!.mixedPort) return t.skip('attached core (SY_UI_CORE) does not run this test\'s config');
+    // Until the engine wires a fetcher for http providers, "update now" cannot work: say so instead of failing.
+    const probe = await core!.api('PUT', '/providers/rules/sub').then(() => '', (e: unknown) => String(e));
+    if (/SY_ERR_PROVIDER_NO_FETCHER/.test(probe)) return t.skip('the engine has no fetcher for http rule providers yet (SY_ERR_PROVIDER_NO_FETCHER)');
+    assert.equal(probe, '');
+    const { page, errors } = await openPage('en', 'rule-sets');
+    const card = page.locator('[data-testid="rule-set"]', { hasText: 'sub' }).filter({ hasText: `127.0.0.1:${subPort}` });
+    assert.equal(await card.locator('[data-testid="rule-set-count"]').innerText({ timeout: 5000 }), '1');
+    subscription = { status: 200, body: "payload:\n  - '+.one.test'\n  - '+.two.test'\n  - three.test\n" };
+    await card.locator('button').click();
+    await card.locator('[data-testid="rule-set-count"]', { hasText: '3' }).waitFor({ timeout: 10_000 });
+    subscription = { status: 500, body: 'broken' };
+    await card.locator('button').click();
+    const box = page.locator('.error-box');
+    await box.waitFor({ timeout: 10_000 });
+    assert.match(await box.innerText(), /SY_ERR_/, 'the error is shown with its code');
+    await page.screenshot({ path: join(ARTIFACTS, 'en-rule-sets-failed-update.png') });
+    assert.equal(await card.locator('[data-testid="rule-set-count"]').innerText(), '3', 'the old set is kept');
+    await page.context().close();
+    assert.deepEqual(errors.filter((e) => !/status of 5\d\d/.test(e)), [], 'no console errors besides the failed request itself');
   });
 
   test('a wrong secret shows the login form with a clear message (both languages)', async (t) => {
