@@ -10,7 +10,8 @@ import { NULL_LOGGER } from '../core/logger.js';
 import { SyError } from '../core/errors.js';
 import { normalizeHost, normalizeIp, ipFamily } from '../core/address.js';
 import { addressAt, bigIntToIp, inRange, ipToBigInt, offsetOf, parseRange, type IpRange } from './ip-range.js';
-import { compileDomainFilter, type DomainSet } from './wildcard.js';
+import type { DomainSet } from './wildcard.js';
+import { compileOrderedPolicy, type DomainMatcherFactory } from './policy.js';
 import { Lru } from './lru.js';
 import { decodePoolFile, encodePoolFile, type Entries } from './pool-file.js';
 import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
@@ -23,6 +24,8 @@ export interface FakeIpPoolOptions {
   readonly range6?: string;
   /** fake-ip-filter: Clash wildcard patterns that get real answers. */
   readonly filter?: readonly string[];
+  /** Evaluates `geosite:` / `rule-set:` filter entries (the rules layer); absent = those entries are inactive. */
+  readonly matchers?: DomainMatcherFactory;
   /** Most mappings kept per family (default 65535, like mihomo's fake-ip cache). */
   readonly maxSize?: number;
   readonly logger?: Logger;
@@ -92,9 +95,9 @@ export class FakeIpPoolImpl implements FakeIpPool {
     this.logger = opts.logger ?? NULL_LOGGER;
     this.v4 = new FamilyPool(parseRange(opts.range, 4, max, 'dns.fake-ip-range'));
     this.v6 = opts.range6 ? new FamilyPool(parseRange(opts.range6, 6, max, 'dns.fake-ip-range6')) : undefined;
-    const f = compileDomainFilter(opts.filter ?? [], 'dns.fake-ip-filter');
-    for (const w of f.warnings) this.logger.warn(w.message, { code: w.code });
-    this.filter = f.set;
+    const entries = (opts.filter ?? []).map((p) => [p, true] as const);
+    const lookup = compileOrderedPolicy(entries, 'dns.fake-ip-filter', opts.matchers, this.logger);
+    this.filter = { lookup, has: (h) => lookup(h) === true, size: entries.length };
   }
 
   /** The gateway address of a family's range (never handed out). */

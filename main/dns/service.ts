@@ -48,7 +48,7 @@ export interface DnsServiceDeps {
   readonly saveEveryMs?: number;
   /** Keys not yet in DnsConfig (see DnsExtraOptions). */
   readonly extra?: DnsExtraOptions;
-  /** geosite:/rule-set: in nameserver-policy and fallback-filter (the rules layer); absent = inactive, reported once. */
+  /** geosite:/rule-set: in nameserver-policy, fake-ip-filter and fallback-filter (the rules layer); absent = inactive, reported once. */
   readonly matchers?: DomainMatcherFactory;
   /** Country of an address, for fallback-filter geoip. */
   readonly geoip?: GeoIpLookup;
@@ -98,7 +98,7 @@ export function createDnsService(config: Config, deps: DnsServiceDeps): DnsServi
     ? new UpstreamResolver({ ...common, nameservers: extra.proxyServerNameserver, where: 'dns.proxy-server-nameserver' })
     : resolver;
   const fakeIp = dns.enable && dns.enhancedMode === 'fake-ip'
-    ? createFakeIpPool({ range: dns.fakeIpRange, range6: dns.fakeIpRange6, filter: dns.fakeIpFilter, logger: log })
+    ? createFakeIpPool({ range: dns.fakeIpRange, range6: dns.fakeIpRange6, filter: dns.fakeIpFilter, matchers: deps.matchers, logger: log })
     : undefined;
   let server: DnsServer | undefined;
   if (dns.enable) {

@@ -187,3 +187,18 @@ test('AAAA follows the same fallback logic', async () => {
     await v6.close();
   }
 });
+
+test('fake-ip-filter: geosite:/rule-set: entries through the matcher, inactive ones reported', async () => {
+  const { createFakeIpPool } = await import('../../../main/dns/fake-ip-pool.js');
+  const { logger, recs } = logs();
+  const pool = createFakeIpPool({
+    range: '198.18.0.1/16',
+    filter: ['+.lan', 'geosite:private', 'rule-set:none'],
+    matchers: (kind, name) => (kind === 'geosite' && name === 'private' ? (h) => h.endsWith('.home.arpa') : null),
+    logger,
+  });
+  assert.equal(pool.isFiltered('nas.lan'), true);
+  assert.equal(pool.isFiltered('printer.home.arpa'), true);
+  assert.equal(pool.isFiltered('www.example.test'), false);
+  assert.equal(recs.filter((x) => x.fields.code === 'SY_ERR_DNS_POLICY_INACTIVE').length, 1);
+});
