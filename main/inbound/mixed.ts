@@ -123,7 +123,7 @@ export function createMixedInbound(o: MixedInboundOptions): MixedInbound {
 
   const listen = (host: string, p: number) =>
     new Promise<net.Server>((resolve, reject) => {
-      const srv = net.createServer(onConnection);
+      const srv = net.createServer({ allowHalfOpen: true }, onConnection);
       srv.once('error', reject);
       srv.listen({ host, port: p, ipv6Only: false }, () => {
         srv.removeListener('error', reject);

@@ -92,6 +92,7 @@ export async function startSocks5Relay(
   control.on('data', () => {}); // nothing is expected on the control connection
   control.on('error', close);
   control.once('close', close);
+  control.once('end', close); // allowHalfOpen: a FIN from the client ends the association too
   control.setKeepAlive(true, 30_000);
   control.resume();
   const a = udp.address();

@@ -80,15 +80,15 @@ export function createTproxyTcpInbound(o: TproxyTcpOptions): TproxyTcpInbound {
       } catch (cause) {
         throw new SyError('SY_ERR_NET_LISTEN', { where: `${name} tcp ${formatHostPort(o.host, o.port)}`, cause });
       }
-      const srv = net.createServer({ pauseOnConnect: true }, onConnection);
+      // allowHalfOpen: the relay carries a client's FIN to the remote and keeps
+      // answering (half-close), instead of node ending our side at once.
+      const srv = net.createServer({ pauseOnConnect: true, allowHalfOpen: true }, onConnection);
       server = srv;
       await new Promise<void>((resolve, reject) => {
         const onErr = (cause: Error) => {
-          try {
-            o.native.closeFd(fd);
-          } catch {
-            /* already adopted */
-          }
+          // Node owns the fd once listen({fd}) took it: close through the
+          // server, never by number (the number may already be reused).
+          srv.close();
           server = undefined;
           reject(new SyError('SY_ERR_NET_LISTEN', { where: `${name} tcp ${formatHostPort(o.host, o.port)}`, cause }));
         };
