@@ -50,7 +50,7 @@ before(async () => {
     core = process.env.SY_UI_CORE ? attachCore(process.env.SY_UI_CORE, process.env.SY_UI_SECRET ?? '') : await startCore(
       [
         'proxy-groups:',
-        '  - {name: Proxy, type: select, proxies: [DIRECT]}',
+        '  - {name: Proxy, type: select, proxies: [DIRECT, REJECT]}',
         'rule-providers:',
         "  mine: {type: inline, behavior: domain, payload: ['+.example.org', 'example.net', 'example.com']}",
         `  sub: {type: http, behavior: domain, format: yaml, url: 'http://127.0.0.1:${subPort}/sub.yaml', path: ./ruleset/sub.yaml, interval: 0}`,
@@ -294,6 +294,54 @@ describe('dashboard against a live core', () => {
     assert.equal(await card.locator('[data-testid="rule-set-count"]').innerText(), '3', 'the old set is kept');
     await page.context().close();
     assert.deepEqual(errors.filter((e) => !/status of 5\d\d/.test(e)), [], 'no console errors besides the failed request itself');
+  });
+
+  test('disabling a rule and selecting a group member in the UI change where the next connection goes', async (t) => {
+    if (skipIfNoCore(t)) return;
+    if (!core!.mixedPort) return t.skip('attached core (SY_UI_CORE) does not run this test\'s config');
+    const viaMixed = () =>
+      SocksClient.createConnection({
+        proxy: { host: '127.0.0.1', port: core!.mixedPort, type: 5 },
+        command: 'connect',
+        destination: { host: '127.0.0.1', port: echoPort },
+        timeout: 5000,
+      }).then(
+        // REJECT may complete the SOCKS handshake and then close: what counts is whether the echo comes back.
+        ({ socket }) =>
+          new Promise<string>((resolve) => {
+            const timer = setTimeout(() => (socket.destroy(), resolve('refused: no echo')), 3000);
+            socket.on('error', () => {});
+            socket.once('data', () => (clearTimeout(timer), socket.destroy(), resolve('connected')));
+            socket.once('close', () => (clearTimeout(timer), resolve('refused: closed')));
+            socket.write('ping');
+          }),
+        (e: unknown) => `refused: ${String(e)}`,
+      );
+    const { page, errors } = await openPage('en', 'proxies');
+    // Select REJECT in the "Proxy" group: the IP-CIDR rule's connections are now refused.
+    await page.locator('article', { hasText: 'Proxy' }).locator('button[role="radio"]', { hasText: 'REJECT' }).click();
+    await page.locator('article', { hasText: 'Proxy' }).locator('button[aria-checked="true"]', { hasText: 'REJECT' }).waitFor({ timeout: 5000 });
+    assert.equal((await core!.api<{ now: string }>('GET', '/proxies/Proxy')).now, 'REJECT');
+    assert.match(await viaMixed(), /^refused/);
+    await page.screenshot({ path: join(ARTIFACTS, 'en-proxies-reject.png') });
+    // Disable that rule on the Rules page: the next connection falls through to MATCH,DIRECT.
+    await page.goto(url('rules'));
+    const row = page.locator('[data-testid="rule-rows"] .vrow', { hasText: '127.0.0.1/32' });
+    await row.locator('label.switch').click();
+    await row.locator('input[role="switch"]:not(:checked)').waitFor({ timeout: 5000 });
+    const rules = await core!.api<{ rules: { payload: string; extra: { disabled: boolean } }[] }>('GET', '/rules');
+    assert.equal(rules.rules.find((r) => r.payload === '127.0.0.1/32')?.extra.disabled, true);
+    assert.equal(await viaMixed(), 'connected');
+    await page.screenshot({ path: join(ARTIFACTS, 'en-rules-disabled.png') });
+    // Back as it was.
+    await row.locator('label.switch').click();
+    await row.locator('input[role="switch"]:checked').waitFor({ timeout: 5000 });
+    await page.goto(url('proxies'));
+    await page.locator('article', { hasText: 'Proxy' }).locator('button[role="radio"]', { hasText: 'DIRECT' }).click();
+    await page.locator('article', { hasText: 'Proxy' }).locator('button[aria-checked="true"]', { hasText: 'DIRECT' }).waitFor({ timeout: 5000 });
+    assert.equal(await viaMixed(), 'connected');
+    assert.deepEqual(errors, []);
+    await page.context().close();
   });
 
   test('a wrong secret shows the login form with a clear message (both languages)', async (t) => {
