@@ -25,6 +25,7 @@ module.exports = {
     layer('sniff', []),
     layer('rules', ['config/']),
     layer('providers', ['config/', 'rules/']),
+    layer('profiles', ['config/', 'rules/', 'providers/']),
     layer('dns', ['config/', 'native/']),
     layer('capture', ['config/']),
     layer('outbound', ['config/', 'native/']),
