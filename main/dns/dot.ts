@@ -5,7 +5,9 @@
 // reused connection that the server closed while idle is retried once on a
 // fresh one. Certificates are verified against the URL's host name (or IP),
 // unless `#skip-cert-verify=true`. A malformed frame poisons the connection:
-// its queries fail with SY_ERR_DNS_UPSTREAM and the next query reconnects.
+// its queries fail with SY_ERR_DNS_UPSTREAM and the next query reconnects; so
+// does a query left unanswered while a partial frame is buffered (lost
+// framing). The TCP connect + handshake is bounded by connectTimeoutMs.
 import net from 'node:net';
 import tls from 'node:tls';
 import { randomInt } from 'node:crypto';
@@ -62,7 +64,9 @@ class DotConn {
     len.writeUInt16BE(msg.length);
     this.sock.write(Buffer.concat([len, msg]));
     return () => {
-      this.pending.delete(id);
+      // Unanswered while part of a frame sits unparsed: the stream lost its
+      // framing (a bad length prefix), so this connection is replaced.
+      if (this.pending.delete(id) && this.acc.length > 0) this.destroy();
       this.armIdle();
     };
   }
@@ -171,10 +175,15 @@ export class DotClient implements Upstream {
     const ns = this.ns;
     const to = await targetOf(ns, this.deps);
     const raw = this.deps.sockets.tcp(to.family);
+    const handshakeMs = this.deps.connectTimeoutMs ?? 5000;
+    let s: tls.TLSSocket | undefined;
     const sock = await new Promise<tls.TLSSocket>((resolve, reject) => {
-      raw.once('error', reject);
+      // Handshake errors reject (once); later ones end the TLS socket; none goes unhandled.
+      let ready = false;
+      raw.on('error', (e) => (ready ? s!.destroy(e) : reject(e)));
+      const timer = setTimeout(() => reject(new SyError('SY_ERR_DNS_TIMEOUT', { where: ns.raw, detail: `TLS handshake not done within ${handshakeMs} ms` })), handshakeMs);
       raw.connect(ns.port, to.ip);
-      const s = tls.connect({
+      s = tls.connect({
         socket: raw,
         host: ns.host,
         // SNI carries host names only (RFC 6066); an IP server is checked against its IP SANs.
@@ -183,14 +192,20 @@ export class DotClient implements Upstream {
         ca: this.deps.tls?.ca as tls.ConnectionOptions['ca'],
         ALPNProtocols: ['dot'],
       });
+      s.on('error', reject);
       s.once('secureConnect', () => {
-        raw.off('error', reject);
-        s.off('error', reject);
-        resolve(s);
+        clearTimeout(timer);
+        ready = true;
+        s!.off('error', reject);
+        resolve(s!);
       });
-      s.once('error', reject);
-      s.once('close', () => reject(new SyError('SY_ERR_DNS_UPSTREAM', { where: ns.raw, detail: 'connection closed during the TLS handshake' })));
+      s.once('close', () => {
+        clearTimeout(timer);
+        reject(new SyError('SY_ERR_DNS_UPSTREAM', { where: ns.raw, detail: 'connection closed during the TLS handshake' }));
+      });
     }).catch((e: unknown) => {
+      s?.on('error', () => {});
+      s?.destroy();
       raw.destroy();
       throw e instanceof SyError ? e : tlsError(ns, e);
     });

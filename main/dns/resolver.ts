@@ -103,7 +103,7 @@ export class UpstreamResolver implements Resolver {
       ? new UpstreamResolver({ nameservers: boot, sockets, timeoutMs: opts.timeoutMs, ipv6: opts.ipv6, logger: this.logger, tls: opts.tls, where: 'dns.default-nameserver' })
       : undefined;
     const bootstrap = this.bootstrap;
-    const deps = { sockets, tls: opts.tls, bootstrap: bootstrap ? (h: string) => bootstrap.resolve(h) : undefined };
+    const deps = { sockets, tls: opts.tls, connectTimeoutMs: this.timeoutMs, bootstrap: bootstrap ? (h: string) => bootstrap.resolve(h) : undefined };
     const group = (list: readonly string[], where: string): Upstream[] => {
       const parsed = parseNameservers(list, where);
       for (const w of parsed.warnings) this.logger.warn(w.message, { code: w.code });

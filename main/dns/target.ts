@@ -21,6 +21,8 @@ export interface UpstreamDeps {
   readonly tls?: TlsTrust;
   /** An idle DoT/DoH connection is closed after this long (default 30 s). */
   readonly idleMs?: number;
+  /** Longest TCP connect + TLS handshake of a DoT connection (default 5 s; DoH is bounded by each query's timeout). */
+  readonly connectTimeoutMs?: number;
 }
 
 export interface Upstream {

@@ -15,6 +15,7 @@ const zone: Zone = (name, type) => {
     case 'garbage.test': return 'garbage';
     case 'slow.test': return 'silent';
     case 'close.test': return 'close';
+    case 'random.test': return 'random';
     case 'http500.test': return { http: 500 };
     case 'html.test': return { http: 200, type: 'text/html', body: Buffer.from('<html></html>') };
     default: return { rcode: 3, answers: [] };
@@ -178,4 +179,33 @@ test('a refused DoT/DoH port is a coded error, not a crash', async (t) => {
   const r = make([`tls://127.0.0.1:${port}`, `https://127.0.0.1:${port}/dns-query`]);
   t.after(() => r.close());
   await assert.rejects(r.query('a.test', 'A'), (e: unknown) => e instanceof SyError && e.code === 'SY_ERR_DNS_RESOLVE' && /ECONNREFUSED/.test(e.message));
+});
+
+test('random bytes from DoT and DoH servers: only coded errors (or a valid answer), never a crash', async (t) => {
+  const r = make([`tls://dot.test:${dot.port}`], { timeoutMs: 150, cache: { maxEntries: 0 } });
+  const h = make([`https://doh.test:${doh.port}/dns-query`], { timeoutMs: 150, cache: { maxEntries: 0 } });
+  t.after(() => { r.close(); h.close(); });
+  for (const res of [r, h]) {
+    for (let i = 0; i < 25; i++) {
+      await res.query('random.test', 'A').then(
+        () => {},
+        (e: unknown) => assert.ok(e instanceof SyError && e.code.startsWith('SY_ERR_DNS_'), String(e)),
+      );
+    }
+    assert.equal((await res.query('a.test', 'A')).rcode, 'NOERROR', 'usable afterwards');
+  }
+});
+
+test('a server that accepts TCP but never completes the TLS handshake: SY_ERR_DNS_TIMEOUT, no hang', async (t) => {
+  const socks = new Set<net.Socket>();
+  const mute = net.createServer((s) => { socks.add(s); s.on('error', () => {}); });
+  await new Promise<void>((res) => mute.listen(0, '127.0.0.1', res));
+  t.after(() => { for (const s of socks) s.destroy(); mute.close(); });
+  const port = (mute.address() as net.AddressInfo).port;
+  const r = make([`tls://127.0.0.1:${port}`, `https://127.0.0.1:${port}/dns-query`], { timeoutMs: 200 });
+  t.after(() => r.close());
+  const t0 = Date.now();
+  await assert.rejects(r.query('a.test', 'A'), isCode('SY_ERR_DNS_TIMEOUT'));
+  await assert.rejects(r.query('b.test', 'A'), isCode('SY_ERR_DNS_TIMEOUT'));
+  assert.ok(Date.now() - t0 < 2000);
 });

@@ -13,6 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomBytes, randomInt } from 'node:crypto';
 import dnsPacket from 'dns-packet';
 
 export type ZoneReply =
@@ -20,6 +21,7 @@ export type ZoneReply =
   | 'garbage'
   | 'silent'
   | 'close'
+  | 'random'
   | { http: number; type?: string; body?: Buffer };
 export type Zone = (name: string, type: string) => ZoneReply;
 
@@ -60,7 +62,7 @@ export interface ZoneServer {
   close(): Promise<void>;
 }
 
-type Wire = { kind: 'answer'; msg: Buffer } | { kind: 'garbage' } | { kind: 'silent' } | { kind: 'close' } | { kind: 'http'; status: number; type?: string; body?: Buffer };
+type Wire = { kind: 'answer'; msg: Buffer } | { kind: 'garbage' } | { kind: 'silent' } | { kind: 'close' } | { kind: 'random' } | { kind: 'http'; status: number; type?: string; body?: Buffer };
 
 function reply(zone: Zone, log: string[], msg: Buffer): Wire {
   let req: dnsPacket.DecodedPacket;
@@ -73,7 +75,7 @@ function reply(zone: Zone, log: string[], msg: Buffer): Wire {
   if (!q) return { kind: 'silent' };
   log.push(`${q.name.toLowerCase()} ${q.type}`);
   const r = zone(q.name.toLowerCase(), q.type);
-  if (r === 'garbage' || r === 'silent' || r === 'close') return { kind: r };
+  if (r === 'garbage' || r === 'silent' || r === 'close' || r === 'random') return { kind: r };
   if ('http' in r) return { kind: 'http', status: r.http, type: r.type, body: r.body };
   const flags = dnsPacket.RECURSION_DESIRED | dnsPacket.RECURSION_AVAILABLE | (r.rcode ?? 0);
   return { kind: 'answer', msg: dnsPacket.encode({ type: 'response', id: req.id, flags, questions: [q], answers: r.answers }) };
@@ -124,6 +126,7 @@ export async function startDotZone(zone: Zone, cert: Cert): Promise<ZoneServer> 
         if (w.kind === 'answer') s.write(frame(w.msg));
         else if (w.kind === 'garbage') s.write(frame(GARBAGE));
         else if (w.kind === 'close') s.destroy();
+        else if (w.kind === 'random') s.write(randomBytes(randomInt(0, 300)));
       }
     });
   });
@@ -150,7 +153,7 @@ export async function startDohZone(zone: Zone, cert: Cert): Promise<ZoneServer> 
         return void res.end(w.body ?? 'error');
       }
       res.writeHead(200, { 'content-type': 'application/dns-message' });
-      res.end(w.kind === 'answer' ? w.msg : GARBAGE);
+      res.end(w.kind === 'answer' ? w.msg : w.kind === 'random' ? randomBytes(randomInt(0, 300)) : GARBAGE);
     });
   });
   srv.on('secureConnection', (s) => {
