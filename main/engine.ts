@@ -111,6 +111,14 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
     const memory = createMemorySampler();
     started.push({ start: async () => {}, close: async () => { traffic.stop?.(); memory.stop?.(); } });
 
+    // Mutable on purpose: PATCH /configs {sniffing} flips it for new connections.
+    const sniffOpts = {
+      enable: config.sniffer.enable,
+      timeoutMs: config.sniffer.timeoutMs,
+      ports: sniffPorts,
+      tcp: (b: Buffer) => sniff(b, 'tcp'),
+      udp: (b: Buffer) => sniff(b, 'udp'),
+    };
     const tunnel = createTunnel({
       engine: () => gen.rules,
       mode: () => mode,
@@ -120,13 +128,7 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
       hostCache: dns.hostCache,
       tracker,
       logger: log,
-      sniff: {
-        enable: config.sniffer.enable,
-        timeoutMs: config.sniffer.timeoutMs,
-        ports: sniffPorts,
-        tcp: (b) => sniff(b, 'tcp'),
-        udp: (b) => sniff(b, 'udp'),
-      },
+      sniff: sniffOpts,
     });
     started.push({ start: async () => {}, close: async () => tunnel.close() });
 
@@ -139,17 +141,17 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
         started.push(inbound);
       }
     }
-    if (config.mixedPort > 0) {
-      const mixed = createMixedInbound({
-        host: config.bindAddress,
-        port: config.mixedPort,
-        allowLan: config.allowLan,
-        dispatcher: tunnel,
-        logger: log,
-      });
-      await mixed.start();
-      started.push(mixed);
-    }
+    // The mixed port; restarted in place when allow-lan changes.
+    let allowLan = config.allowLan;
+    let mixed: ReturnType<typeof createMixedInbound> | null = null;
+    const startMixed = async () => {
+      if (config.mixedPort <= 0) return;
+      const m = createMixedInbound({ host: config.bindAddress, port: config.mixedPort, allowLan, dispatcher: tunnel, logger: log });
+      await m.start();
+      mixed = m;
+    };
+    await startMixed();
+    started.push({ start: async () => {}, close: async () => { await mixed?.close(); mixed = null; } });
 
     // Capture (after the listeners it points at are up).
     let capture = { ...config.capture, enable: opts.capture ?? ((state.get('capture') as { enable?: boolean } | undefined)?.enable ?? config.capture.enable) };
@@ -212,6 +214,26 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
         log.info(`mode switched to ${m}`);
       },
       captureState: () => ({ installed: captureInstalled, error: captureError, config: capture }),
+      allowLan: () => allowLan,
+      async setAllowLan(on) {
+        if (on === allowLan) return;
+        const before = allowLan;
+        allowLan = on;
+        try {
+          await mixed?.close();
+          mixed = null;
+          await startMixed();
+          log.info(`allow-lan ${on ? 'on' : 'off'}: mixed port rebound`);
+        } catch (e) {
+          allowLan = before;
+          await startMixed().catch(() => {});
+          throw e;
+        }
+      },
+      sniffing: () => sniffOpts.enable,
+      setSniffing(on) {
+        sniffOpts.enable = on;
+      },
       async setCapture(patch) {
         const before = capture;
         capture = { ...capture, ...patch };

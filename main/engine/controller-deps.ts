@@ -34,7 +34,10 @@ export function createControllerDeps(engine: Engine, x: ControllerDepsExtras): C
     details(name) {
       const g = engine.generation();
       const grp = g.config.proxyGroups.find((p) => p.name === name);
-      if (grp) return { testUrl: grp.url, expectedStatus: grp.expectedStatus, hidden: grp.hidden, icon: grp.icon };
+      if (grp) {
+        const fixed = g.outbounds.group(name)?.fixed?.() ?? '';
+        return { testUrl: grp.url, expectedStatus: grp.expectedStatus, hidden: grp.hidden, icon: grp.icon, fixed };
+      }
       const p = g.config.proxies.find((q) => q.name === name);
       if (p) return { server: p.server, port: p.port, routingMark: g.config.routingMark };
       return {};
@@ -49,9 +52,9 @@ export function createControllerDeps(engine: Engine, x: ControllerDepsExtras): C
       grp.select(member);
     },
     unfix(group) {
-      const grp = engine.generation().outbounds.group(group) as unknown as { unfix?: () => void } | undefined;
+      const grp = engine.generation().outbounds.group(group);
       if (!grp) throw new SyError('SY_ERR_API_NOT_FOUND', { where: 'DELETE /proxies', value: group });
-      grp.unfix?.();
+      grp.unpin?.();
     },
     testDelay: (name, o) => engine.generation().outbounds.testDelay(name, o.url, o.timeoutMs, o.expected),
   };
@@ -66,7 +69,7 @@ export function createControllerDeps(engine: Engine, x: ControllerDepsExtras): C
       'tproxy-port': c.tproxyPort,
       'mixed-port': c.mixedPort,
       tun: { enable: false },
-      'allow-lan': c.allowLan,
+      'allow-lan': engine.allowLan(),
       'bind-address': c.bindAddress,
       mode: engine.mode(),
       'mode-list': ['rule', 'global', 'direct'],
@@ -74,7 +77,7 @@ export function createControllerDeps(engine: Engine, x: ControllerDepsExtras): C
       ipv6: c.ipv6,
       'routing-mark': c.routingMark,
       'find-process-mode': c.findProcessMode,
-      sniffing: c.sniffer.enable,
+      sniffing: engine.sniffing(),
       capture: {
         enable: cap.config.enable,
         local: cap.config.local,
@@ -95,6 +98,8 @@ export function createControllerDeps(engine: Engine, x: ControllerDepsExtras): C
     async patchConfigs(patch) {
       if (patch.mode) engine.setMode(patch.mode);
       if (patch.logLevel) x.logs.setLevel(patch.logLevel);
+      if (patch.sniffing !== undefined) engine.setSniffing(patch.sniffing);
+      if (patch.allowLan !== undefined) await engine.setAllowLan(patch.allowLan);
       if (patch.capture) {
         const c = patch.capture;
         await engine.setCapture({

@@ -19,6 +19,12 @@ export interface Engine {
   /** Capture as running: installed flag and last error. */
   captureState(): { installed: boolean; error: string; config: Config['capture'] };
   setCapture(patch: Partial<Config['capture']>): Promise<void>;
+  /** allow-lan as running; changing it rebinds the mixed port. */
+  allowLan(): boolean;
+  setAllowLan(on: boolean): Promise<void>;
+  /** Sniffing of new connections (PATCH /configs {sniffing}). */
+  sniffing(): boolean;
+  setSniffing(on: boolean): void;
   /** Loads a new config (file or text); a bad one leaves everything as it was and throws. */
   reload(req?: { payload?: string; path?: string }): Promise<void>;
   stop(): Promise<void>;
