@@ -52,6 +52,8 @@ export interface DataplaneLab {
   /** curl inside a namespace; returns stdout or `failed(code)` */
   curl(ns: string, args: string[]): Promise<string>;
   udp(ns: string, ip: string, port: number, msg?: string): Promise<string>;
+  /** sends n bytes, half-closes, returns what the server answered after the FIN */
+  halfClose(ns: string, ip: string, port: number, n: number): Promise<string>;
   /** GET on the core's controller inside the gw namespace. */
   api(path: string, method?: string): Promise<unknown>;
   destroy(): Promise<void>;
@@ -91,7 +93,7 @@ export async function buildDataplane(prefix: string): Promise<DataplaneLab> {
     const dante = collect(lab.spawn(wan, '/usr/sbin/danted', ['-f', join(dir, 'danted.conf'), '-p', join(dir, 'danted.pid'), '-N', '1']));
     const peers = collect(
       lab.spawn(wan, process.execPath, [
-        join(FIX, 'peer-server.mjs'), '--http', '80', '--udp', '7000', '--tls', '443', '--cert', join(dir, 'cert.pem'), '--key', join(dir, 'key.pem'),
+        join(FIX, 'peer-server.mjs'), '--http', '80', '--udp', '7000', '--fin', '9000', '--tls', '443', '--cert', join(dir, 'cert.pem'), '--key', join(dir, 'key.pem'),
         ...topo.addr.internet4, ...topo.addr.internet6,
       ]),
     );
@@ -162,6 +164,10 @@ capture:
       async udp(ns, ip, port, msg = 'ping') {
         const r = await lab.exec(ns, process.execPath, [join(FIX, 'udp-client.mjs'), ip, String(port), msg, '3000'], { timeoutMs: 10_000 });
         return r.code === 0 ? r.stdout.trim() : `failed(${r.code})`;
+      },
+      async halfClose(ns, ip, port, n) {
+        const r = await lab.exec(ns, process.execPath, [join(FIX, 'halfclose-client.mjs'), ip, String(port), String(n)], { timeoutMs: 10_000 });
+        return r.stdout.trim();
       },
       async api(path, method = 'GET') {
         const out = await lab.exec(gw, 'curl', ['-sS', '-m', '5', '-X', method, '-H', `Authorization: Bearer ${SECRET}`, `http://127.0.0.1:9090${path}`]);

@@ -41,6 +41,13 @@ test('data plane: LAN and local traffic sorted into PROXY / DIRECT / REJECT by I
     assert.match(await dp.curl(lan, [`http://${a.internet4[2]}/`]), /^failed\((7|52|56)\)$/);
   });
 
+  await t.test('half-close: the server answers after the client FIN, through dante and DIRECT', async () => {
+    const p = JSON.parse(await dp.halfClose(lan, a.internet4[0]!, 9000, 100_000));
+    assert.deepEqual(p, { remote: PROXIED, bytes: 100_000 });
+    const d = JSON.parse(await dp.halfClose(lan, a.internet4[1]!, 9000, 100_000));
+    assert.deepEqual(d, { remote: DIRECT, bytes: 100_000 });
+  });
+
   await t.test('IPv6 is captured too: PROXY over dante and DIRECT', async () => {
     assert.equal(seen(await dp.curl(lan, ['-6', `http://[${a.internet6[0]}]/`])), PROXIED6);
     assert.equal(seen(await dp.curl(lan, ['-6', `http://[${a.internet6[1]}]/`])), a.gwWan6);
