@@ -30,14 +30,14 @@ export interface Cert {
   readonly cert: string;
 }
 
-/** A self-signed certificate for doh.test, dot.test and 127.0.0.1 (1 day). */
+/** A self-signed certificate for doh.test, dot.test, 127.0.0.1 and 198.51.100.2 (1 day). */
 export function makeCert(): Cert {
   const dir = mkdtempSync(join(tmpdir(), 'sy-dns-cert-'));
   try {
     execFileSync('openssl', [
       'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
       '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=doh.test',
-      '-addext', 'subjectAltName=DNS:doh.test,DNS:dot.test,IP:127.0.0.1',
+      '-addext', 'subjectAltName=DNS:doh.test,DNS:dot.test,IP:127.0.0.1,IP:198.51.100.2',
     ], { stdio: 'ignore', timeout: 10_000 });
     return { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') };
   } finally {
@@ -107,7 +107,7 @@ export async function startUdpZone(zone: Zone): Promise<ZoneServer> {
   return base(log, async () => void udp.close(), () => {}, udp.address().port);
 }
 
-export async function startDotZone(zone: Zone, cert: Cert): Promise<ZoneServer> {
+export async function startDotZone(zone: Zone, cert: Cert, host = '127.0.0.1'): Promise<ZoneServer> {
   const log: string[] = [];
   const conns = new Set<net.Socket>();
   const srv = tls.createServer({ key: cert.key, cert: cert.cert }, (s) => {
@@ -131,13 +131,13 @@ export async function startDotZone(zone: Zone, cert: Cert): Promise<ZoneServer> 
     });
   });
   srv.on('tlsClientError', () => {});
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  await new Promise<void>((r) => srv.listen(0, host, r));
   const drop = () => { for (const c of conns) c.destroy(); };
   const z = base(log, async () => { drop(); await new Promise<void>((r) => srv.close(() => r())); }, drop, (srv.address() as net.AddressInfo).port);
   return z;
 }
 
-export async function startDohZone(zone: Zone, cert: Cert): Promise<ZoneServer> {
+export async function startDohZone(zone: Zone, cert: Cert, host = '127.0.0.1'): Promise<ZoneServer> {
   const log: string[] = [];
   const conns = new Set<net.Socket>();
   const srv = https.createServer({ key: cert.key, cert: cert.cert, keepAliveTimeout: 5000 }, (req, res) => {
@@ -162,7 +162,7 @@ export async function startDohZone(zone: Zone, cert: Cert): Promise<ZoneServer> 
     s.on('close', () => conns.delete(s));
   });
   srv.on('tlsClientError', () => {});
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  await new Promise<void>((r) => srv.listen(0, host, r));
   const drop = () => { for (const c of conns) c.destroy(); };
   const z = base(log, async () => { drop(); srv.closeAllConnections(); await new Promise<void>((r) => srv.close(() => r())); }, drop, (srv.address() as net.AddressInfo).port);
   return z;
