@@ -182,6 +182,22 @@ describe('dashboard against a live core', () => {
     await page.context().close();
   });
 
+  test('settings: the log level select changes GET /configs; the DNS note and the DB-IP credit are shown', async (t) => {
+    if (skipIfNoCore(t)) return;
+    const { page, errors } = await openPage('en', 'settings');
+    await page.waitForSelector('[data-testid="log-level"]:not([disabled])');
+    await page.selectOption('[data-testid="log-level"]', 'debug');
+    const deadline = Date.now() + 5000;
+    let level = '';
+    while (Date.now() < deadline && (level = (await core!.api<ApiConfigs>('GET', '/configs'))['log-level']) !== 'debug') await page.waitForTimeout(100);
+    assert.equal(level, 'debug');
+    await page.selectOption('[data-testid="log-level"]', 'info');
+    assert.match(await page.innerText('[data-testid="dbip-credit"]'), /IP geolocation by DB-IP \(https:\/\/db-ip\.com\), CC BY 4\.0/);
+    assert.ok((await page.innerText('[data-testid="dns-note"]')).includes('enhanced-mode'));
+    assert.deepEqual(errors, []);
+    await page.context().close();
+  });
+
   test('a connection through the mixed port shows its rule and chain; closing it in the UI ends it for the client', async (t) => {
     if (skipIfNoCore(t)) return;
     if (!core!.mixedPort) return t.skip('attached core (SY_UI_CORE) has no known mixed port');

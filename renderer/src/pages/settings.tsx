@@ -28,7 +28,6 @@ export function SettingsPage(props: SettingsProps) {
   const [draft, setDraft] = useState<ApiCaptureState | null>(null);
   const [ifaces, setIfaces] = useState('');
   const [bypass, setBypass] = useState('');
-  const [dnsMode, setDnsMode] = useState('fake-ip');
   const [url, setUrl] = useState(props.controller.baseUrl);
   const [secret, setSecret] = useState(props.controller.secret);
   const [saved, setSaved] = useState(false);
@@ -95,17 +94,24 @@ export function SettingsPage(props: SettingsProps) {
         </form>
         <div class="card">
           <h2>{t('settings.dns')}</h2>
+          {/* The controller has no DNS settings to read or change yet (PATCH /configs ignores `dns`), so say where to change it. */}
+          <p class="muted small" data-testid="dns-note">{t('settings.dnsInConfig')}</p>
           <label>
-            {t('settings.dnsMode')}
-            <select value={dnsMode} onChange={(e) => setDnsMode((e.currentTarget as HTMLSelectElement).value)}>
-              <option value="fake-ip">{t('settings.dns.fakeIp')}</option>
-              <option value="redir-host">{t('settings.dns.redirHost')}</option>
-              <option value="normal">{t('settings.dns.normal')}</option>
+            {t('settings.logLevel')}
+            <select
+              value={configs.data?.['log-level'] ?? 'info'}
+              disabled={!configs.data}
+              data-testid="log-level"
+              onChange={(e) => {
+                const level = (e.currentTarget as HTMLSelectElement).value;
+                void action.attempt((c) => c.patchConfigs({ 'log-level': level })).then(() => configs.reload());
+              }}
+            >
+              {(['debug', 'info', 'warning', 'error', 'silent'] as const).map((l) => (
+                <option value={l}>{t(`logs.${l}`)}</option>
+              ))}
             </select>
           </label>
-          <button type="button" disabled={action.busy} onClick={() => void action.run((c) => c.patchConfigs({ dns: { 'enhanced-mode': dnsMode } }))}>
-            {t('common.apply')}
-          </button>
           <h2>{t('settings.appearance')}</h2>
           <label>
             {t('settings.language')}
