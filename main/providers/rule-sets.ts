@@ -33,7 +33,7 @@ export class DomainRuleSet extends BaseSet {
     return this.set.size;
   }
   matchCtx(c: MatchCtx): boolean {
-    return c.host !== '' && this.set.has(c.suffixes(), c.suffixHashes());
+    return c.host !== '' && this.set.has(c.host, c.suffixOffsets(), c.suffixHashes());
   }
 }
 
@@ -81,11 +81,15 @@ export class ClassicalRuleSet extends BaseSet {
   }
   matchCtx(c: MatchCtx, swap: boolean): boolean {
     const p = this.p;
-    if (c.host !== '' && (p.domains.has(c.suffixes(), c.suffixHashes()) || p.keywords.has(c.host))) return true;
-    const dst = swap ? c.src : c.dst;
-    const src = swap ? c.dst : c.src;
-    if (dst.fam !== 0 && p.dstIps.has(dst)) return true;
-    if (src.fam !== 0 && p.srcIps.has(src)) return true;
+    if (c.host !== '' && (p.domains.has(c.host, c.suffixOffsets(), c.suffixHashes()) || p.keywords.has(c.host))) return true;
+    if (!p.dstIps.empty) {
+      const dst = swap ? c.src : c.dst;
+      if (dst.fam !== 0 && p.dstIps.has(dst)) return true;
+    }
+    if (!p.srcIps.empty) {
+      const src = swap ? c.dst : c.src;
+      if (src.fam !== 0 && p.srcIps.has(src)) return true;
+    }
     for (const o of p.others) if (o.match(c, swap)) return true;
     return false;
   }

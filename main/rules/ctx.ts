@@ -13,11 +13,12 @@ export class MatchCtx {
   /** Normalised rule host (sniffed host first): lower case, IDNA, no trailing dot. */
   host = '';
   dst: Addr = emptyAddr();
-  src: Addr = emptyAddr();
+  private readonly srcAddr: Addr = emptyAddr();
   private hostRaw = '';
   private dstRaw = '';
-  private srcRaw = '';
+  private srcRaw: string | null = null;
   private sfx: string[] | null = null;
+  private sfxOff: number[] | null = null;
   private sfxHash: number[] | null = null;
 
   /** Re-reads the metadata fields that changed since the last call. */
@@ -27,8 +28,9 @@ export class MatchCtx {
     const h = meta.sniffHost || meta.host;
     if (h !== this.hostRaw) {
       this.hostRaw = h;
-      this.host = h ? normalizeHost(h) : '';
+      this.host = h ? hostKey(h) : '';
       this.sfx = null;
+      this.sfxOff = null;
       this.sfxHash = null;
     }
     if (meta.dstIP !== this.dstRaw) {
@@ -36,36 +38,49 @@ export class MatchCtx {
       parseAddr(meta.dstIP, this.dst);
       state.dstCountry = undefined; // the cached country belonged to the old IP
     }
-    if (meta.srcIP !== this.srcRaw) {
-      this.srcRaw = meta.srcIP;
-      parseAddr(meta.srcIP, this.src);
-      state.srcCountry = undefined;
-    }
     return this;
   }
 
-  /** `a.b.c` → [`a.b.c`, `b.c`, `c`]; [] for an empty host. Computed once per host. */
+  /** The parsed source address (parsed on first use). */
+  get src(): Addr {
+    const raw = this.meta.srcIP;
+    if (raw !== this.srcRaw) {
+      this.srcRaw = raw;
+      parseAddr(raw, this.srcAddr);
+      this.state.srcCountry = undefined;
+    }
+    return this.srcAddr;
+  }
+
+  /** `a.b.c` → [`a.b.c`, `b.c`, `c`]; [] for an empty host. Allocates; prefer suffixOffsets(). */
   suffixes(): string[] {
     if (this.sfx) return this.sfx;
+    this.sfx = this.suffixOffsets().map((o) => this.host.slice(o));
+    return this.sfx;
+  }
+
+  /** Start offsets in `host` of each suffix: `a.b.c` → [0, 2, 4]; [] for an empty host. */
+  suffixOffsets(): number[] {
+    if (this.sfxOff) return this.sfxOff;
     const h = this.host;
-    const out: string[] = [];
+    const out: number[] = [];
     if (h) {
-      out.push(h);
+      out.push(0);
       let i = h.indexOf('.');
       while (i >= 0) {
-        out.push(h.slice(i + 1));
+        out.push(i + 1);
         i = h.indexOf('.', i + 1);
       }
     }
-    this.sfx = out;
+    this.sfxOff = out;
     return out;
   }
 
-  /** nameHash() of each entry of suffixes(), in the same order, from one pass over the host. */
+  /** nameHash() of each suffix, in suffixOffsets() order, from one pass over the host. */
   suffixHashes(): number[] {
     if (this.sfxHash) return this.sfxHash;
     const h = this.host;
-    const n = this.suffixes().length;
+    const n = this.suffixOffsets().length;
     const out: number[] = new Array(n);
     let x = HASH_SEED;
     let k = n - 1;
@@ -78,6 +93,16 @@ export class MatchCtx {
     this.sfxHash = out;
     return out;
   }
+}
+
+/** normalizeHost, with a no-allocation path for hosts that are already normal. */
+function hostKey(h: string): string {
+  const n = h.length;
+  for (let i = 0; i < n; i++) {
+    const c = h.charCodeAt(i);
+    if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 45 || c === 46 || c === 95)) return normalizeHost(h);
+  }
+  return h.charCodeAt(n - 1) === 46 ? normalizeHost(h) : h;
 }
 
 const HASH_SEED = 0x811c9dc5 | 0;

@@ -3,10 +3,13 @@
 // `country_code`, CC BY 4.0); a MaxMind GeoLite2/GeoIP2 Country file
 // (`country.iso_code`, falling back to `registered_country.iso_code`) given by
 // path works too. `GEOIP,LAN` never reaches the database.
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import maxmind, { type Reader, type Response } from 'maxmind';
+import { Reader, type Response } from 'maxmind';
+import { normalizeIp } from '../core/address.js';
 import { SyError } from '../core/errors.js';
+import type { Addr } from './ip.js';
 import type { GeoIpReader } from './matchers/geoip.js';
 
 export type { GeoIpReader } from './matchers/geoip.js';
@@ -31,27 +34,93 @@ export function countryOf(rec: unknown): string | null {
   return typeof code === 'string' && code ? code.toUpperCase() : null;
 }
 
-/** Wraps an open maxmind Reader. Invalid IPs answer null, never throw. */
-export function geoIpFromReader(reader: Reader<Response>): GeoIpReader {
-  return {
-    size: reader.metadata.nodeCount,
-    country(ip: string): string | null {
-      if (!ip) return null;
-      try {
-        return countryOf(reader.get(ip));
-      } catch {
-        return null;
+/**
+ * Country lookups on an mmdb file. The search tree is walked here directly on
+ * the parsed address (no string parsing, no record decoding on the hot path);
+ * each data record is decoded once through the maxmind Reader and its country
+ * cached by record pointer (a Country database has a few hundred records).
+ */
+export class MmdbCountry implements GeoIpReader {
+  readonly size: number;
+  private readonly nodeCount: number;
+  private readonly nodeBytes: number;
+  private readonly recordSize: number;
+  private readonly v4Start: number;
+  private readonly byPointer = new Map<number, string | null>();
+
+  constructor(private readonly db: Buffer, private readonly reader: Reader<Response>) {
+    const md = reader.metadata;
+    this.nodeCount = md.nodeCount;
+    this.nodeBytes = md.nodeByteSize;
+    this.recordSize = md.recordSize;
+    this.size = md.nodeCount;
+    if (![24, 28, 32].includes(this.recordSize)) throw new Error(`unsupported mmdb record size ${this.recordSize}`);
+    let node = 0;
+    if (md.ipVersion === 6) for (let i = 0; i < 96 && node < this.nodeCount; i++) node = this.record(node, 0);
+    this.v4Start = md.ipVersion === 6 ? node : 0;
+  }
+
+  private record(node: number, bit: number): number {
+    const db = this.db;
+    const o = node * this.nodeBytes;
+    if (this.recordSize === 24) {
+      const p = bit === 0 ? o : o + 3;
+      return (db[p]! << 16) | (db[p + 1]! << 8) | db[p + 2]!;
+    }
+    if (this.recordSize === 28) {
+      const mid = db[o + 3]!;
+      return bit === 0
+        ? ((mid & 0xf0) << 20) | (db[o]! << 16) | (db[o + 1]! << 8) | db[o + 2]!
+        : ((mid & 0x0f) << 24) | (db[o + 4]! << 16) | (db[o + 5]! << 8) | db[o + 6]!;
+    }
+    return db.readUInt32BE(bit === 0 ? o : o + 4);
+  }
+
+  /** Country of a parsed address; `ip` is its text (used once per data record). */
+  countryAddr(a: Addr, ip: string): string | null {
+    if (a.fam === 0) return null;
+    const n = this.nodeCount;
+    let node: number;
+    if (a.fam === 4) {
+      node = this.v4Start;
+      for (let i = 31; i >= 0 && node < n; i--) node = this.record(node, (a.v4 >>> i) & 1);
+    } else {
+      node = 0;
+      const w = [a.w0, a.w1, a.w2, a.w3];
+      for (let k = 0; k < 4 && node < n; k++) {
+        const word = w[k]!;
+        for (let i = 31; i >= 0 && node < n; i--) node = this.record(node, (word >>> i) & 1);
       }
-    },
-  };
+    }
+    if (node <= n) return null; // n = "no data"; < n would be a malformed tree
+    let cc = this.byPointer.get(node);
+    if (cc === undefined) {
+      cc = countryOf(this.safeGet(ip));
+      this.byPointer.set(node, cc);
+    }
+    return cc;
+  }
+
+  country(ip: string): string | null {
+    const n = normalizeIp(ip);
+    return n ? countryOf(this.safeGet(n)) : null;
+  }
+
+  private safeGet(ip: string): unknown {
+    try {
+      return this.reader.get(ip);
+    } catch {
+      return null;
+    }
+  }
 }
 
 /** Opens a Country mmdb (default: the bundled DB-IP database). Throws SY_ERR_RULE_GEOIP_DB. */
 export async function openGeoIp(path?: string): Promise<GeoIpReader> {
   const file = path || defaultGeoIpPath();
   try {
-    const reader = await maxmind.open<Response>(file, { cache: { max: 10000 } });
-    return geoIpFromReader(reader);
+    const db = await readFile(file);
+    return new MmdbCountry(db, new Reader<Response>(db));
   } catch (e) {
     throw new SyError('SY_ERR_RULE_GEOIP_DB', { where: file, cause: e, expected: 'a MaxMind-format Country database (.mmdb)' });
   }

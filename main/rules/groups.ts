@@ -17,6 +17,7 @@ import { PortCond } from './matchers/port.js';
 import { ProcessNameCond } from './matchers/process-name.js';
 import { RuleSetCond } from './matchers/rule-set.js';
 import { KeywordIndex } from './sets/keyword-index.js';
+import { NameTable } from './sets/name-table.js';
 import { prefixContains, type Addr, type Prefix } from './ip.js';
 import type { RuleParams } from './matchers/params.js';
 
@@ -24,6 +25,7 @@ import type { RuleParams } from './matchers/params.js';
 export const MIN_SEGMENT = 4;
 
 const NONE = 0x7fffffff;
+const keepFirst = (old: number): number => old; // rules are added in index order: the first wins
 
 /** IPv4 prefixes by length (masked network → smallest index) plus IPv6 prefixes in order. */
 class PrefixIndex {
@@ -67,8 +69,8 @@ class PrefixIndex {
 }
 
 export class Segment {
-  private readonly exact = new Map<string, number>();
-  private readonly suffix = new Map<string, number>();
+  private readonly exact = new NameTable();
+  private readonly suffix = new NameTable();
   private readonly keywords = new KeywordIndex();
   /** DST-PORT rules: port → smallest index (null when the segment has none). */
   private dstPorts: Int32Array | null = null;
@@ -86,11 +88,8 @@ export class Segment {
       const c = conds[i]!;
       if (c.needsIp && !params[i]!.noResolve) this.resolving.push(i);
       if (c.needsProcess) this.process.push(i);
-      if (c instanceof DomainCond) {
-        if (!this.exact.has(c.name)) this.exact.set(c.name, i);
-      } else if (c instanceof DomainSuffixCond) {
-        if (!this.suffix.has(c.suffix)) this.suffix.set(c.suffix, i);
-      } else if (c instanceof DomainKeywordCond) this.keywords.add(c.keyword, i);
+      if (c instanceof DomainCond) this.exact.set(c.name, i, keepFirst);
+      else if (c instanceof DomainSuffixCond) this.suffix.set(c.suffix, i, keepFirst); else if (c instanceof DomainKeywordCond) this.keywords.add(c.keyword, i);
       else if (c instanceof IpCidrCond) (c.onSource ? this.src : this.dst).add(c.prefix, i);
       else if (c instanceof PortCond && c.kind === 'dst') this.addDstPort(c, i);
       else if (c instanceof ProcessNameCond) {
@@ -114,13 +113,17 @@ export class Segment {
     let best = NONE;
     const host = c.host;
     if (host !== '') {
-      const sfx = c.suffixes();
-      best = this.exact.get(host) ?? NONE;
+      const hashes = c.suffixHashes();
+      if (this.exact.size > 0) {
+        const v = this.exact.get(host, 0, hashes[0]!);
+        if (v >= 0) best = v;
+      }
       const sm = this.suffix;
       if (sm.size > 0) {
-        for (let i = 0; i < sfx.length; i++) {
-          const v = sm.get(sfx[i]!);
-          if (v !== undefined && v < best) best = v;
+        const offs = c.suffixOffsets();
+        for (let i = 0; i < offs.length; i++) {
+          const v = sm.get(host, offs[i]!, hashes[i]!);
+          if (v >= 0 && v < best) best = v;
         }
       }
       if (this.keywords.size > 0) best = this.keywords.first(host, best);
@@ -137,7 +140,7 @@ export class Segment {
       }
     }
     if (c.dst.fam !== 0 && !this.dst.empty) best = this.dst.first(c.dst, best);
-    if (c.src.fam !== 0 && !this.src.empty) best = this.src.first(c.src, best);
+    if (!this.src.empty && c.src.fam !== 0) best = this.src.first(c.src, best);
     for (const o of this.others) {
       if (o.idx >= best) break;
       if (o.cond.match(c, false)) {

@@ -144,7 +144,6 @@ const heapMb = (process.memoryUsage().heapUsed - heap0) / 1048576;
 // --- queries --------------------------------------------------------------
 const N = 100_000;
 const metas: Metadata[] = [];
-const dstOf: string[] = [];
 const resolveTable = new Map<string, string>();
 const pick = <T>(a: readonly T[]) => a[int(a.length)]!;
 for (let i = 0; i < N; i++) {
@@ -160,14 +159,20 @@ for (let i = 0; i < N; i++) {
   } else if (r < 0.88) ip = rnd() < 0.5 ? pick(cidrs).replace(/0\/\d+$/, String(1 + int(254))) : v4(1 + int(222), int(256), int(256), 1 + int(254));
   else ip = rnd() < 0.5 ? pick(classicalV6).replace(/::\/\d+$/, `::${hex()}`) : `2a0${int(10)}:${hex()}::${hex()}`;
   metas.push(newMetadata({ network: rnd() < 0.9 ? 'tcp' : 'udp', type: 'TProxy', host, dstIP: ip, dstPort: 443, srcIP: '192.0.2.10', srcPort: 40000 + (i % 20000) }));
-  dstOf.push(ip);
+}
+
+/** A fresh metadata record per decision, as the tunnel builds one per connection. */
+function fresh(q: Metadata): Metadata {
+  return {
+    network: q.network, type: q.type, srcIP: q.srcIP, srcPort: q.srcPort, dstIP: q.dstIP, dstPort: q.dstPort, host: q.host,
+    sniffHost: '', dnsMode: 'normal', inboundName: '', inboundIP: '', inboundPort: 0, inboundUser: '',
+  };
 }
 
 function decideAll(count: number): Record<string, number> {
   const targets: Record<string, number> = {};
   for (let i = 0; i < count; i++) {
-    const m = metas[i % N]!;
-    m.dstIP = dstOf[i % N]!;
+    const m = fresh(metas[i % N]!);
     const state: MatchState = { resolved: false, processLooked: false };
     let step = engine.matchFrom(m, state, 0);
     while (!step.done) {
@@ -194,8 +199,7 @@ if (process.env.RULES_BENCH_BREAKDOWN) {
     const c0 = process.cpuUsage();
     for (let r = 0; r < 5; r++) {
       for (const i of idx) {
-        const m = metas[i]!;
-        m.dstIP = dstOf[i]!;
+        const m = fresh(metas[i]!);
         const state: MatchState = { resolved: false, processLooked: false };
         let step = engine.matchFrom(m, state, 0);
         while (!step.done) {

@@ -14,6 +14,8 @@ export interface GeoIpReader {
   country(ip: string): string | null;
   /** Entries in the database (for /rules size), -1 if unknown. */
   readonly size?: number;
+  /** Faster lookup on an already parsed address (`ip` is its text). */
+  countryAddr?(a: Addr, ip: string): string | null;
 }
 
 const LAN_PREFIXES = [
@@ -54,7 +56,9 @@ export class GeoIpCond implements Cond {
     const st = c.state;
     let cc = useSrc ? st.srcCountry : st.dstCountry;
     if (cc === undefined) {
-      cc = this.geo ? this.geo.country(normalizeIp(useSrc ? c.meta.srcIP : c.meta.dstIP)) : null;
+      const geo = this.geo;
+      const raw = useSrc ? c.meta.srcIP : c.meta.dstIP;
+      cc = geo === null ? null : geo.countryAddr ? geo.countryAddr(a, normalizeIp(raw)) : geo.country(normalizeIp(raw));
       cc = cc ? cc.toUpperCase() : null;
       if (useSrc) st.srcCountry = cc;
       else st.dstCountry = cc;

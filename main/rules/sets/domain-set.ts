@@ -3,7 +3,7 @@
 // One hash of names with flag bits answers every form in one lookup per
 // suffix of the host: `a.b.c` costs at most three Map lookups.
 import { normalizeHost } from '../../core/address.js';
-import { nameHash } from '../ctx.js';
+import { NameTable } from './name-table.js';
 
 const EXACT = 1; // example.com
 const PLUS = 2; // +.example.com: itself and any subdomain
@@ -20,19 +20,13 @@ export function cleanName(s: string): string {
 }
 
 export class DomainSet {
-  private readonly flags = new Map<string, number>();
+  /** name → flag bits */
+  private readonly flags = new NameTable();
   /** Entries with `*` inside the name (`xbox.*.microsoft.com`), as labels. */
   private readonly patterns: string[][] = [];
   /** A lone `*`: every dot-less host. */
   private starAll = false;
   size = 0;
-  /**
-   * A one-hash bit filter over the names (about 8 bits per name, so it stays
-   * in cache): most suffixes of most hosts are in no set, and a bit test
-   * avoids the Map lookup, which with 100k+ names is a cache miss.
-   */
-  private filter: Int32Array | null = null;
-  private shift = 32;
 
   /** Adds a Clash wildcard entry; returns why it is invalid, or '' when added. */
   addWildcard(entry: string): string {
@@ -78,58 +72,32 @@ export class DomainSet {
   }
 
   private set(name: string, flag: number): void {
-    const f = this.flags.get(name) ?? 0;
-    if ((f & flag) === 0) this.size++;
-    this.flags.set(name, f | flag);
-    this.filter = null;
+    let added = true; // merge() runs only when the name is already there
+    this.flags.set(name, flag, (old, f) => {
+      added = (old & f) === 0;
+      return old | f;
+    });
+    if (added) this.size++;
   }
 
-  private buildFilter(): Int32Array {
-    let bits = 10;
-    while (bits < 24 && 2 ** bits < this.flags.size * 8) bits++;
-    const f = new Int32Array(2 ** (bits - 5));
-    this.shift = 32 - bits;
-    for (const name of this.flags.keys()) {
-      const i = Math.imul(nameHash(name), 0x9e3779b1) >>> this.shift;
-      f[i >>> 5]! |= 1 << (i & 31);
-    }
-    this.filter = f;
-    return f;
-  }
-
-  private maybe(f: Int32Array, h: number): boolean {
-    const i = Math.imul(h, 0x9e3779b1) >>> this.shift;
-    return (f[i >>> 5]! & (1 << (i & 31))) !== 0;
-  }
-
-  /**
-   * Whether the host whose suffixes and suffix hashes are given (see
-   * MatchCtx.suffixes / suffixHashes) matches.
-   */
-  has(sfx: readonly string[], hashes: readonly number[]): boolean {
-    const n = sfx.length;
+  /** Whether the host (normalised) with the given suffix offsets and hashes (see MatchCtx) matches. */
+  has(host: string, offs: readonly number[], hashes: readonly number[]): boolean {
+    const n = offs.length;
     if (n === 0) return false;
-    const flags = this.flags;
-    const filter = this.filter ?? this.buildFilter();
-    let f: number | undefined;
-    if (this.maybe(filter, hashes[0]!)) {
-      f = flags.get(sfx[0]!);
-      if (f !== undefined && (f & (EXACT | PLUS)) !== 0) return true;
-    }
+    const t = this.flags;
+    let f = t.get(host, 0, hashes[0]!);
+    if (f > 0 && (f & (EXACT | PLUS)) !== 0) return true;
     if (n === 1) {
       if (this.starAll) return true;
     } else {
-      if (this.maybe(filter, hashes[1]!)) {
-        f = flags.get(sfx[1]!);
-        if (f !== undefined && (f & (PLUS | DOT | STAR1)) !== 0) return true;
-      }
+      f = t.get(host, offs[1]!, hashes[1]!);
+      if (f > 0 && (f & (PLUS | DOT | STAR1)) !== 0) return true;
       for (let i = 2; i < n; i++) {
-        if (!this.maybe(filter, hashes[i]!)) continue;
-        f = flags.get(sfx[i]!);
-        if (f !== undefined && (f & (PLUS | DOT)) !== 0) return true;
+        f = t.get(host, offs[i]!, hashes[i]!);
+        if (f > 0 && (f & (PLUS | DOT)) !== 0) return true;
       }
     }
-    return this.patterns.length > 0 && this.matchPatterns(sfx[0]!);
+    return this.patterns.length > 0 && this.matchPatterns(host);
   }
 
   private matchPatterns(host: string): boolean {

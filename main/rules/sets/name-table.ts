@@ -1,0 +1,70 @@
+// An open-addressing hash table of domain names, looked up by (host, offset,
+// hash) so that testing every suffix of a host allocates no substrings: the
+// caller passes the suffix's start offset in the host and its nameHash(), the
+// table compares 32-bit hashes in one typed array (one cache line per probe)
+// and verifies the name only on a hash match.
+import { nameHash } from '../ctx.js';
+
+export class NameTable {
+  private hashes = new Int32Array(16);
+  private keys: string[] = new Array<string>(16);
+  private vals = new Int32Array(16);
+  private mask = 15;
+  private shift = 28;
+  size = 0;
+
+  /** Sets `name` to `merge(old, val)` (or `val` when new). */
+  set(name: string, val: number, merge: (old: number, val: number) => number = (_o, v) => v): void {
+    if ((this.size + 1) * 2 > this.mask + 1) this.grow();
+    const h = nameHash(name) || 1;
+    let slot = Math.imul(h, 0x9e3779b1) >>> this.shift;
+    for (;;) {
+      const hv = this.hashes[slot]!;
+      if (hv === 0) {
+        this.hashes[slot] = h;
+        this.keys[slot] = name;
+        this.vals[slot] = val;
+        this.size++;
+        return;
+      }
+      if (hv === h && this.keys[slot] === name) {
+        this.vals[slot] = merge(this.vals[slot]!, val);
+        return;
+      }
+      slot = (slot + 1) & this.mask;
+    }
+  }
+
+  /** The value for host.slice(offset) whose nameHash is `hash`, or -1. */
+  get(host: string, offset: number, hash: number): number {
+    const h = hash || 1;
+    const hashes = this.hashes;
+    let slot = Math.imul(h, 0x9e3779b1) >>> this.shift;
+    for (;;) {
+      const hv = hashes[slot]!;
+      if (hv === 0) return -1;
+      if (hv === h) {
+        const k = this.keys[slot]!;
+        if (k.length === host.length - offset && host.startsWith(k, offset)) return this.vals[slot]!;
+      }
+      slot = (slot + 1) & this.mask;
+    }
+  }
+
+  /** Every (name, value). */
+  *entries(): IterableIterator<[string, number]> {
+    for (let i = 0; i <= this.mask; i++) if (this.hashes[i] !== 0) yield [this.keys[i]!, this.vals[i]!];
+  }
+
+  private grow(): void {
+    const old = [...this.entries()];
+    const cap = (this.mask + 1) * 2;
+    this.hashes = new Int32Array(cap);
+    this.keys = new Array<string>(cap);
+    this.vals = new Int32Array(cap);
+    this.mask = cap - 1;
+    this.shift = 32 - Math.log2(cap);
+    this.size = 0;
+    for (const [k, v] of old) this.set(k, v);
+  }
+}
