@@ -2,7 +2,7 @@
 // over UDP and TCP). Order of decisions for a question (name, type):
 //   1. malformed: FORMERR when the 12-byte header is readable, else dropped;
 //      responses, non-QUERY opcodes (NOTIMP) and multi-question messages are refused;
-//   2. `hosts:` entries answer A/AAAA locally;
+//   2. `hosts:` entries answer A/AAAA locally (an alias: CNAME + the alias's answer);
 //   3. AAAA with ipv6 off: NOERROR without records;
 //   4. fake-ip mode, A/AAAA of a name not in fake-ip-filter: a fake IP, TTL 1
 //      (AAAA only with a v6 range, else NOERROR without records, so clients
@@ -42,6 +42,8 @@ export type DnsHandler = (msg: Buffer, transport: 'udp' | 'tcp') => Promise<Buff
 const RCODE = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5 } as const;
 const RCODE_BY_NAME: Record<string, number> = { ...RCODE, YXDOMAIN: 6, YXRRSET: 7, NXRRSET: 8, NOTAUTH: 9, NOTZONE: 10 };
 const QR = 0x8000;
+/** Longest chain of hosts aliases followed (a loop ends there). */
+const MAX_ALIAS_DEPTH = 8;
 // dns-packet does not model SVCB (64) and HTTPS (65): it names them UNKNOWN_<n>.
 const SVCB = 'UNKNOWN_64' as dnsPacket.RecordType;
 const HTTPS = 'UNKNOWN_65' as dnsPacket.RecordType;
@@ -90,7 +92,7 @@ export function createDnsHandler(opts: DnsHandlerOptions): DnsHandler {
     }
   };
 
-  async function answer(q: dnsPacket.Question): Promise<Reply> {
+  async function answer(q: dnsPacket.Question, depth = 0): Promise<Reply> {
     if (q.class !== undefined && q.class !== 'IN') return { rcode: RCODE.NOTIMP };
     const name = normalizeHost(q.name);
     if (!name) return { rcode: RCODE.REFUSED };
@@ -102,6 +104,12 @@ export function createDnsHandler(opts: DnsHandlerOptions): DnsHandler {
       if (lit !== 0) return { rcode: RCODE.NOERROR, answers: lit === fam ? [rr(q.name, type, normalizeIp(q.name), hostsTtl)] : [] };
       const fromHosts = opts.hosts?.lookup(name);
       if (fromHosts) return { rcode: RCODE.NOERROR, answers: fromHosts.filter((ip) => ipFamily(ip) === fam).map((ip) => rr(q.name, type, ip, hostsTtl)) };
+      const alias = depth < MAX_ALIAS_DEPTH ? opts.hosts?.alias?.(name) : undefined;
+      if (alias) {
+        // A hosts alias: CNAME to the alias, then the alias answered as if asked.
+        const rest = await answer({ ...q, name: alias }, depth + 1);
+        return { ...rest, answers: [{ type: 'CNAME', name: q.name, ttl: hostsTtl, class: 'IN', data: alias }, ...(rest.answers ?? [])] };
+      }
       if (type === 'AAAA' && !opts.ipv6) return { rcode: RCODE.NOERROR };
       const pool = opts.fakeIp;
       if (opts.mode === 'fake-ip' && pool && !pool.isFiltered(name)) {

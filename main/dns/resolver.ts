@@ -157,13 +157,15 @@ export class UpstreamResolver implements Resolver {
   }
 
   /** Addresses of `host` (A, and AAAA when ipv6), following CNAME chains; [] on any failure. Never rejects. */
-  async resolve(host: string): Promise<string[]> {
+  async resolve(host: string, depth = 0): Promise<string[]> {
     const ip = normalizeIp(host);
     if (ip) return [ip];
     const name = normalizeHost(host);
     if (!name) return [];
     const fromHosts = this.hosts?.lookup(name);
     if (fromHosts) return [...fromHosts];
+    const alias = depth < MAX_CNAME_DEPTH ? this.hosts?.alias?.(name) : undefined;
+    if (alias) return this.resolve(alias, depth + 1);
     const types: dnsPacket.RecordType[] = this.ipv6 ? ['A', 'AAAA'] : ['A'];
     const results = await Promise.all(types.map((t) => this.query(name, t).then((r) => addressesOf(name, r.answers, t), () => [] as string[])));
     return results.flat();

@@ -158,12 +158,15 @@ test('nameserver-policy wins over fallback-filter', async () => {
   assert.equal(await first(r, 'q.x.test'), '198.51.100.4');
 });
 
-test('hosts: exact, *. and +. keys, several addresses of both families; resolve() answers from them', async () => {
+test('hosts: exact, *. and +. keys, several addresses of both families, domain aliases; resolve() answers from them', async () => {
   const hosts = createHostsTable({
     'router.lan': ['192.0.2.1'],
     '*.svc.lan': ['192.0.2.5'],
     '+.nas.lan': ['192.0.2.6', '2001:db8::6'],
-    'alias.lan': ['not-an-ip'],
+    'bad.lan': ['not-an-ip'],
+    'mirror.lan': ['alias-target.test'],
+    'loop1.lan': ['loop2.lan'],
+    'loop2.lan': ['loop1.lan'],
   });
   const r = new UpstreamResolver({ nameservers: [addr(main)], hosts, timeoutMs: 1000 });
   assert.deepEqual(await r.resolve('router.lan'), ['192.0.2.1']);
@@ -171,7 +174,10 @@ test('hosts: exact, *. and +. keys, several addresses of both families; resolve(
   assert.deepEqual(await r.resolve('a.b.svc.lan'), ['203.0.113.1'], '*. is one label: upstream');
   assert.deepEqual(await r.resolve('nas.lan'), ['192.0.2.6', '2001:db8::6']);
   assert.deepEqual(await r.resolve('x.y.nas.lan'), ['192.0.2.6', '2001:db8::6']);
-  assert.deepEqual(hosts.lookup('alias.lan'), undefined, 'non-IP values are skipped with a warning');
+  assert.deepEqual(hosts.lookup('bad.lan'), undefined, 'values that are neither addresses nor names are skipped with a warning');
+  assert.deepEqual(await r.resolve('mirror.lan'), ['203.0.113.1'], 'an alias resolves as its target');
+  assert.ok(main.count('alias-target.test') >= 1, 'the target was asked upstream');
+  assert.ok(Array.isArray(await r.resolve('loop1.lan')), 'an alias loop ends');
   assert.equal(main.count('router.lan') + main.count('nas.lan'), 0);
 });
 
@@ -201,4 +207,16 @@ test('fake-ip-filter: geosite:/rule-set: entries through the matcher, inactive o
   assert.equal(pool.isFiltered('printer.home.arpa'), true);
   assert.equal(pool.isFiltered('www.example.test'), false);
   assert.equal(recs.filter((x) => x.fields.code === 'SY_ERR_DNS_POLICY_INACTIVE').length, 1);
+});
+
+test('hosts alias in the DNS server: a CNAME to the alias, then its answer', async () => {
+  const { createDnsHandler } = await import('../../../main/dns/handler.js');
+  const dnsPacket = (await import('dns-packet')).default;
+  const hosts = createHostsTable({ 'mirror.lan': ['alias-target.test'], 'router.lan': ['192.0.2.1', '2001:db8::1'] });
+  const upstream = new UpstreamResolver({ nameservers: [addr(main)], timeoutMs: 1000 });
+  const handle = createDnsHandler({ mode: 'redir-host', upstream, hosts, ipv6: true, logger: logs().logger });
+  const ask = async (name: string, type: 'A' | 'AAAA') => dnsPacket.decode((await handle(dnsPacket.encode({ type: 'query', id: 7, flags: dnsPacket.RECURSION_DESIRED, questions: [{ name, type, class: 'IN' }] }), 'udp'))!);
+  const res = await ask('mirror.lan', 'A');
+  assert.deepEqual(res.answers!.map((a) => [a.type, a.name, (a as { data: unknown }).data]), [['CNAME', 'mirror.lan', 'alias-target.test'], ['A', 'alias-target.test', '203.0.113.1']]);
+  assert.deepEqual((await ask('router.lan', 'AAAA')).answers!.map((a) => (a as { data: unknown }).data), ['2001:db8::1']);
 });
