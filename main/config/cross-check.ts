@@ -43,6 +43,14 @@ export function crossCheck(d: Diagnostics, x: CrossInput): void {
       d.error('SY_ERR_CONFIG_UNKNOWN_PROVIDER', r.pos, r.path, { value: r.name, expected: x.refs.providerNames.size ? `one of ${[...x.refs.providerNames].join(', ')}` : 'a provider defined under rule-providers:' });
     }
   }
+  for (const u of x.refs.uses) {
+    if (!x.refs.proxyProviderNames.has(u.name)) {
+      const defined = [...x.refs.proxyProviderNames];
+      // A warning, not an error: real configs (Clash Verge Rev's example) list
+      // subscriptions they do not define; the group keeps its other members.
+      d.warn('SY_ERR_CONFIG_UNKNOWN_PROXY_PROVIDER', u.pos, u.path, { value: u.name, detail: `in group "${u.owner}"; skipped, the group uses its other members`, expected: defined.length ? `one of ${defined.join(', ')}` : 'a provider defined under proxy-providers:' });
+    }
+  }
   checkCycles(d, x.groups, x.refs);
   for (const r of x.rules) {
     const { type, payload, target } = r.split;

@@ -1,22 +1,27 @@
 // `proxy-groups:` — select, url-test, fallback, load-balance. Members are
-// checked against every name in cross-check.ts (also for cycles). Provider
-// options (`use`, `include-all`, `filter`, …) are accepted and warned about:
-// they belong to a later issue.
+// checked against every name in cross-check.ts (also for cycles). Members
+// from proxy providers: `use`, `include-all`, `include-all-proxies`,
+// `include-all-providers`, filtered by `filter` / `exclude-filter` (regexes,
+// backtick-separated) and `exclude-type` (`|`-separated, case-insensitive);
+// outbound/groups/members.ts computes them as mihomo does.
 import type { GroupConfig, GroupType, ProxyConfig } from './types.js';
 import type { SectionContext } from './general.js';
 import { reportOtherKey } from './keys.js';
 import { readBool, readEnum, readInt, readMap, readNonEmptyString, readSeq, readString } from './read.js';
 import type { LEntry, LMap } from './yaml-tree.js';
 import type { OnceNote } from './refs.js';
+import { readRegexSpec } from './regex.js';
 
 export const GROUP_TYPES: readonly GroupType[] = ['select', 'url-test', 'fallback', 'load-balance'];
 export const DEFAULT_TEST_URL = 'https://www.gstatic.com/generate_204';
 
-const OWN_KEYS = ['name', 'type', 'proxies', 'url', 'interval', 'timeout', 'tolerance', 'lazy', 'expected-status', 'hidden', 'icon'];
+const OWN_KEYS = [
+  'name', 'type', 'proxies', 'url', 'interval', 'timeout', 'tolerance', 'lazy', 'expected-status', 'hidden', 'icon',
+  'use', 'include-all', 'include-all-proxies', 'include-all-providers', 'filter', 'exclude-filter', 'exclude-type',
+];
 
 /** Accepted, not implemented yet: warned once per group and key. */
 const LATER_KEYS: ReadonlySet<string> = new Set([
-  'use', 'include-all', 'include-all-proxies', 'include-all-providers', 'filter', 'exclude-filter', 'exclude-type',
   'disable-udp', 'interface-name', 'routing-mark', 'strategy', 'max-failed-times', 'default-selected',
 ]);
 
@@ -87,7 +92,6 @@ function readGroup(cx: SectionContext, map: LMap, path: string, unsupported: Pro
     const h = Object.prototype.hasOwnProperty.call(fields, x.key) ? fields[x.key] : undefined;
     if (h) h(x, sub);
     else if (LATER_KEYS.has(x.key)) {
-      if (x.key === 'use' || x.key.startsWith('include-all')) draft.usesProviders = true;
       const note = later.get(x.key);
       if (note) note.owners.push(name);
       else later.set(x.key, { pos: x.keyPos, path: sub, owners: [name] });
@@ -134,6 +138,31 @@ function groupFields(cx: SectionContext, draft: GroupDraft): Record<string, (x: 
     },
     hidden: (x, sub) => (g.hidden = readBool(d, x.value, sub) ?? false),
     icon: (x, sub) => (g.icon = readString(d, x.value, sub) ?? ''),
+    use: (x, sub) => {
+      const seq = readSeq(d, x.value, sub, 'a list of proxy provider names');
+      const use: string[] = [];
+      seq?.items.forEach((it, j) => {
+        const m = readNonEmptyString(d, it, `${sub}[${j}]`, 'a proxy provider name');
+        if (m === undefined) return;
+        use.push(m);
+        cx.refs.uses.push({ owner: g.name, name: m, pos: it.pos, path: `${sub}[${j}]` });
+      });
+      g.use = use;
+      if (use.length > 0) draft.usesProviders = true;
+    },
+    'include-all': (x, sub) => {
+      const b = readBool(d, x.value, sub) ?? false;
+      if (b) [g.includeAllProxies, g.includeAllProviders, draft.usesProviders] = [true, true, true];
+    },
+    'include-all-proxies': (x, sub) => {
+      if (readBool(d, x.value, sub)) [g.includeAllProxies, draft.usesProviders] = [true, true];
+    },
+    'include-all-providers': (x, sub) => {
+      if (readBool(d, x.value, sub)) [g.includeAllProviders, draft.usesProviders] = [true, true];
+    },
+    filter: (x, sub) => (g.filter = readRegexSpec(cx, x, sub)),
+    'exclude-filter': (x, sub) => (g.excludeFilter = readRegexSpec(cx, x, sub)),
+    'exclude-type': (x, sub) => (g.excludeType = readString(d, x.value, sub, 'proxy types separated by |') ?? ''),
   };
 }
 

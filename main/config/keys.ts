@@ -9,7 +9,7 @@ export const IGNORED_TOP_KEYS: ReadonlySet<string> = new Set([
   'geox-url', 'geo-auto-update', 'geo-update-interval', 'geosite-matcher', 'global-client-fingerprint',
   'unified-delay', 'tcp-concurrent', 'keep-alive-interval', 'keep-alive-idle', 'disable-keep-alive',
   'authentication', 'skip-auth-prefixes', 'lan-allowed-ips', 'lan-disallowed-ips', 'interface-name',
-  'sub-rules', 'proxy-providers', 'listeners', 'ntp', 'external-controller-tls', 'external-controller-unix',
+  'sub-rules', 'listeners', 'ntp', 'external-controller-tls', 'external-controller-unix',
   'external-controller-pipe', 'external-ui-name', 'external-ui-url', 'external-doh-server', 'tls', 'global-ua',
   'etag-support', 'iptables', 'ebpf', 'auto-redir', 'inbound-tfo', 'inbound-mptcp', 'tunnels', 'script',
   'clash-for-android', 'store-selected', 'store-fake-ip', 'routing-mark6', 'sniffing', 'mmdb', 'asn',

@@ -21,6 +21,7 @@ import { readCapture } from './capture.js';
 import { readProxies } from './proxies.js';
 import { readGroups } from './groups.js';
 import { readProviders } from './providers.js';
+import { readProxyProviders } from './proxy-providers.js';
 import { crossCheck, secureController } from './cross-check.js';
 
 export interface LoadOptions {
@@ -104,6 +105,7 @@ function readSections(tree: LMap, cx: SectionContext): ParsedRule[] {
     proxies: (e) => (draft.proxies = readProxies(cx, e)),
     'proxy-groups': (e) => (draft.proxyGroups = readGroups(cx, e, unavailable)),
     'rule-providers': (e) => (draft.ruleProviders = readProviders(cx, e)),
+    'proxy-providers': (e) => (draft.proxyProviders = readProxyProviders(cx, e)),
     rules: (e) => {
       const r = readRules(d, e);
       draft.rules = r.lines;
@@ -153,6 +155,7 @@ function withDefaults(draft: Draft, file: string, home: string, ignored: { key: 
     proxies: draft.proxies ?? [],
     proxyGroups: draft.proxyGroups ?? [],
     ruleProviders: draft.ruleProviders ?? {},
+    proxyProviders: draft.proxyProviders ?? {},
     rules: draft.rules ?? [],
     ignored,
   };

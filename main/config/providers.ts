@@ -117,13 +117,13 @@ function providerFields(cx: SectionContext, p: MutableProvider): Record<string, 
   };
 }
 
-function insideDir(dir: string, abs: string): boolean {
+export function insideDir(dir: string, abs: string): boolean {
   const rel = relative(dir, abs);
   return rel !== '' && !rel.startsWith('..' + sep) && rel !== '..' && !isAbsolute(rel);
 }
 
 /** Provider names become file names: keep them to one safe path segment. */
-function safeFileName(name: string): string {
+export function safeFileName(name: string): string {
   const s = name.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_');
   return s === '' ? '_' : s;
 }

@@ -27,14 +27,15 @@ const IGNORED_PROXY_KEYS: ReadonlySet<string> = new Set([
   'certificate', 'private-key', 'ech-opts',
 ]);
 
-export function readProxies(cx: SectionContext, e: LEntry): ProxyConfig[] {
+/** `base` is the key path shown in locations (`proxy-providers.x.payload` for inline providers). */
+export function readProxies(cx: SectionContext, e: LEntry, base = 'proxies'): ProxyConfig[] {
   const { d } = cx;
   const out: ProxyConfig[] = [];
-  const seq = readSeq(d, e.value, 'proxies', 'a list of proxies (each a mapping with name, type, server, port)');
+  const seq = readSeq(d, e.value, base, 'a list of proxies (each a mapping with name, type, server, port)');
   if (!seq) return out;
   const ignoredOpts = new Map<string, OnceNote>();
   seq.items.forEach((item, i) => {
-    const path = `proxies[${i}]`;
+    const path = `${base}[${i}]`;
     const map = readMap(d, item, path, 'a mapping with name, type, server, port');
     if (!map) return;
     const p = readProxy(cx, map, path, ignoredOpts);

@@ -25,6 +25,10 @@ export interface Refs {
   readonly ruleSetRefs: MemberRef[];
   /** Every provider name written, also those with errors (so RULE-SET does not cascade). */
   readonly providerNames: Set<string>;
+  /** Every proxy provider name written (also those with errors). */
+  readonly proxyProviderNames: Set<string>;
+  /** Group `use:` entries, checked against proxyProviderNames. */
+  readonly uses: MemberRef[];
   /** Where single keys were written, by key path (`routing-mark`, `capture.mark`, …). */
   readonly keyPos: Map<string, Pos>;
 }
@@ -37,5 +41,5 @@ export interface OnceNote {
 }
 
 export function newRefs(): Refs {
-  return { names: [], members: [], providerProxies: [], ruleSetRefs: [], providerNames: new Set(), keyPos: new Map() };
+  return { names: [], members: [], providerProxies: [], ruleSetRefs: [], providerNames: new Set(), proxyProviderNames: new Set(), uses: [], keyPos: new Map() };
 }

@@ -50,6 +50,56 @@ export interface GroupConfig {
   readonly hidden: boolean;
   readonly icon: string;
   readonly where: Where;
+  /** Proxy providers whose proxies join the members (mihomo `use:`; with `include-all(-providers)`: every provider). */
+  readonly use?: readonly string[];
+  /** `include-all` / `include-all-proxies`: every proxy of `proxies:` joins (filtered by `filter`). */
+  readonly includeAllProxies?: boolean;
+  /** `include-all` / `include-all-providers`: every proxy provider is used. */
+  readonly includeAllProviders?: boolean;
+  /** Regexes (written separated by a backtick): provider proxies must match one. */
+  readonly filter?: string;
+  /** Regexes (backtick-separated): matching members are dropped. */
+  readonly excludeFilter?: string;
+  /** `|`-separated proxy types (case-insensitive) dropped from the members. */
+  readonly excludeType?: string;
+}
+
+/** A provider's (or group's) health check. */
+export interface HealthCheckConfig {
+  readonly enable: boolean;
+  readonly url: string;
+  /** seconds; 0 = no periodic check */
+  readonly interval: number;
+  /** ms */
+  readonly timeout: number;
+  /** only check while a group using the provider was used recently */
+  readonly lazy: boolean;
+  readonly expectedStatus: string;
+}
+
+/** `proxy-providers:` entry (mihomo adapter/provider/parser.go). */
+export interface ProxyProviderConfig {
+  readonly name: string;
+  readonly type: 'file' | 'http' | 'inline';
+  readonly url: string;
+  /** Absolute path of the local copy ('' for inline). Always inside the config home for http. */
+  readonly path: string;
+  /** seconds; 0 = never refresh */
+  readonly interval: number;
+  /** outbound used to download; '' = DIRECT */
+  readonly proxy: string;
+  /** bytes; 0 = the default limit (see proxy-providers/) */
+  readonly sizeLimit: number;
+  readonly header: Readonly<Record<string, readonly string[]>>;
+  readonly healthCheck: HealthCheckConfig;
+  /** `override:` as written (udp, skip-cert-verify, additional-prefix/suffix, proxy-name are applied). */
+  readonly override: Readonly<Record<string, unknown>>;
+  readonly filter: string;
+  readonly excludeFilter: string;
+  readonly excludeType: string;
+  /** inline providers: the proxies, checked at load */
+  readonly payload: readonly ProxyConfig[];
+  readonly where: Where;
 }
 
 export type ProviderBehavior = 'domain' | 'ipcidr' | 'classical';
@@ -161,6 +211,8 @@ export interface Config {
   readonly proxies: readonly ProxyConfig[];
   readonly proxyGroups: readonly GroupConfig[];
   readonly ruleProviders: Readonly<Record<string, RuleProviderConfig>>;
+  /** `proxy-providers:` (absent in configs built by hand = none). */
+  readonly proxyProviders?: Readonly<Record<string, ProxyProviderConfig>>;
   readonly rules: readonly RuleLine[];
   /** Clash keys that were accepted but are ignored, with where they were. */
   readonly ignored: readonly { readonly key: string; readonly where: Where }[];

@@ -11,6 +11,7 @@ import { API_ERRORS } from './error-codes/api.js';
 import { TUNNEL_ERRORS } from './error-codes/tunnel.js';
 import { APP_ERRORS } from './error-codes/app.js';
 import { PROFILE_ERRORS } from './error-codes/profiles.js';
+import { PROXY_PROVIDER_ERRORS } from './error-codes/proxy-providers.js';
 
 export const ERROR_CODES = {
   ...CONFIG_ERRORS,
@@ -23,6 +24,7 @@ export const ERROR_CODES = {
   ...TUNNEL_ERRORS,
   ...APP_ERRORS,
   ...PROFILE_ERRORS,
+  ...PROXY_PROVIDER_ERRORS,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

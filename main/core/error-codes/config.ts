@@ -30,4 +30,6 @@ export const CONFIG_ERRORS = {
   SY_ERR_CONFIG_UNSUPPORTED_PROXY: "proxy type not supported by switchyard; loaded as unavailable (warning)",
   SY_ERR_CONFIG_BAD_PATTERN: "invalid domain pattern, skipped (warning)",
   SY_ERR_CONFIG_IGNORED_OPTION: "option accepted but not implemented yet, ignored (warning)",
+  SY_ERR_CONFIG_BAD_REGEX: "invalid regular expression",
+  SY_ERR_CONFIG_UNKNOWN_PROXY_PROVIDER: "group `use:` names a proxy provider that is not defined; skipped (warning)",
 } as const;

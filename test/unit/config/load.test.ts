@@ -159,14 +159,15 @@ test('a relay group loads as an unavailable outbound with one warning', () => {
   assert.deepEqual(warnings.map((w) => w.code), ['SY_ERR_CONFIG_UNSUPPORTED_PROXY']);
 });
 
-test('groups: defaults per type, provider options accepted with a warning', () => {
-  const { config: c, warnings } = ok('proxy-groups:\n  - {name: a, type: url-test, proxies: [DIRECT]}\n  - {name: s, type: select, use: [p1], filter: HK}\n');
+test('groups: defaults per type; provider options are read (no warning)', () => {
+  const { config: c, warnings } = ok('proxy-providers:\n  p1: {type: inline, payload: []}\nproxy-groups:\n  - {name: a, type: url-test, proxies: [DIRECT]}\n  - {name: s, type: select, use: [p1], filter: HK}\n');
   assert.deepEqual({ ...c.proxyGroups[0], where: '' }, {
     name: 'a', type: 'url-test', proxies: ['DIRECT'], url: 'https://www.gstatic.com/generate_204', interval: 300, timeout: 5000,
     tolerance: 0, lazy: true, expectedStatus: '*', hidden: false, icon: '', where: '',
   });
   assert.equal(c.proxyGroups[1]!.interval, 0);
-  assert.deepEqual(warnings.map((w) => [w.code, w.context.value]), [['SY_ERR_CONFIG_IGNORED_OPTION', 'use'], ['SY_ERR_CONFIG_IGNORED_OPTION', 'filter']]);
+  assert.deepEqual([c.proxyGroups[1]!.use, c.proxyGroups[1]!.filter], [['p1'], 'HK']);
+  assert.deepEqual(warnings, []);
 });
 
 test('a three-group cycle is reported once with its path', () => {
@@ -305,14 +306,14 @@ test('options repeated on many proxies or groups are warned once, at the first u
     '  - {name: a, type: socks5, server: 198.51.100.1, port: 1, tfo: true}',
     '  - {name: b, type: socks5, server: 198.51.100.2, port: 1, tfo: true}',
     'proxy-groups:',
-    '  - {name: g1, type: select, proxies: [a], filter: HK}',
-    '  - {name: g2, type: select, proxies: [b], filter: TW}',
+    '  - {name: g1, type: select, proxies: [a], disable-udp: true}',
+    '  - {name: g2, type: select, proxies: [b], disable-udp: true}',
     '',
   ].join('\n');
   const { config: c, warnings } = ok(yaml);
   assert.equal(warnings.length, 2);
   assert.match(warnings[0]!.message, /2:60 proxies\[0\]\.tfo: .*"tfo".*2 proxy\(ies\): a, b/);
-  assert.match(warnings[1]!.message, /5:44 proxy-groups\[0\]\.filter: .*"filter".*2 group\(s\): g1, g2/);
+  assert.match(warnings[1]!.message, /5:44 proxy-groups\[0\]\.disable-udp: .*"disable-udp".*2 group\(s\): g1, g2/);
   assert.deepEqual(c.ignored.map((i) => i.key), ['proxies[].tfo']);
 });
 
