@@ -1,8 +1,10 @@
 // `nameserver-policy` and the name part of `fallback-filter`, as mihomo
 // evaluates them (dns/resolver.go):
 //  - policy keys are Clash domain patterns (reference §2.4), `geosite:cat`
-//    and `rule-set:name`; one key may list several, comma-separated. Keys are
-//    tried in config order, except that a run of consecutive plain patterns
+//    and `rule-set:name`; one key may list several, comma-separated, and a
+//    prefix covers the items after it (`geosite:cn,private` = two
+//    categories, as mihomo's config parser splits it). Keys are tried in
+//    config order, except that a run of consecutive plain patterns
 //    forms one wildcard set (most specific wins inside the run, as mihomo's
 //    trie). The first key that matches picks the nameservers.
 //  - `geosite:`/`rule-set:` are evaluated by an injected matcher (the rules
@@ -35,17 +37,20 @@ export function compileOrderedPolicy<T>(entries: readonly (readonly [string, T])
     run = [];
   };
   for (const [key, value] of entries) {
+    // mihomo: in `geosite:cn,private,apple` the prefix applies to every item.
+    let prefix: 'geosite' | 'rule-set' | undefined;
     for (const part of key.split(',').map((k) => k.trim()).filter((k) => k !== '')) {
       const ref = REF.exec(part);
-      if (!ref) {
+      if (ref) prefix = ref[1]!.toLowerCase() as 'geosite' | 'rule-set';
+      if (!prefix) {
         run.push([part, value]);
         continue;
       }
       flush();
-      const kind = ref[1]!.toLowerCase() as 'geosite' | 'rule-set';
-      const match = matchers?.(kind, ref[2]!.trim()) ?? null;
+      const kind = prefix;
+      const match = matchers?.(kind, (ref ? ref[2]! : part).trim()) ?? null;
       if (!match) {
-        const w = new SyError('SY_ERR_DNS_POLICY_INACTIVE', { where: `${where}.${key}`, value: part, detail: `no ${kind} data is available to the DNS resolver; this entry never matches` });
+        const w = new SyError('SY_ERR_DNS_POLICY_INACTIVE', { where: `${where}.${key}`, value: `${kind}:${(ref ? ref[2]! : part).trim()}`, detail: `no ${kind} data is available to the DNS resolver; this entry never matches` });
         logger.warn(w.message, { code: w.code });
         continue;
       }

@@ -67,7 +67,8 @@ test('nameserver-policy: geosite:/rule-set: keys use the injected matcher in con
     policy: {
       'geosite:category-ads': [addr(ads)],
       '+.ads.corp.test': [addr(main)], // after the geosite key: never reached for names it matches
-      'rule-set:corp,+.corp.test': [addr(corp)],
+      'rule-set:corp': [addr(corp)],
+      '+.corp.test': [addr(corp)],
       'geosite:unknown': [addr(ads)],
     },
     matchers: (kind, name) => {
@@ -219,4 +220,21 @@ test('hosts alias in the DNS server: a CNAME to the alias, then its answer', asy
   const res = await ask('mirror.lan', 'A');
   assert.deepEqual(res.answers!.map((a) => [a.type, a.name, (a as { data: unknown }).data]), [['CNAME', 'mirror.lan', 'alias-target.test'], ['A', 'alias-target.test', '203.0.113.1']]);
   assert.deepEqual((await ask('router.lan', 'AAAA')).answers!.map((a) => (a as { data: unknown }).data), ['2001:db8::1']);
+});
+
+test('nameserver-policy: a geosite: prefix covers every comma item (geosite:cn,private,apple), as mihomo splits it', async () => {
+  const asked: string[] = [];
+  const r = new UpstreamResolver({
+    nameservers: [addr(main)],
+    policy: { 'geosite:cn,private': [addr(corp)], 'www.baidu.test,+.google.test': [addr(ads)] },
+    matchers: (kind, name) => {
+      asked.push(`${kind}:${name}`);
+      return name === 'private' ? (h) => h.endsWith('.home.arpa') : () => false;
+    },
+    timeoutMs: 1000,
+  });
+  assert.deepEqual(asked, ['geosite:cn', 'geosite:private']);
+  assert.equal(await first(r, 'nas.home.arpa'), '192.0.2.2');
+  assert.equal(await first(r, 'private'), '203.0.113.1', '"private" is a category here, not a host name');
+  assert.equal(await first(r, 'maps.google.test'), '192.0.2.3');
 });
