@@ -360,6 +360,35 @@ describe('dashboard against a live core', () => {
     await page.context().close();
   });
 
+  test('logs: the live stream shows a rejected connection at debug level, and search narrows it', async (t) => {
+    if (skipIfNoCore(t)) return;
+    if (!core!.mixedPort) return t.skip('attached core (SY_UI_CORE) does not run this test\'s config');
+    await core!.api('PATCH', '/configs', { 'log-level': 'debug' });
+    await core!.api('PUT', '/proxies/Proxy', { name: 'REJECT' });
+    t.after(async () => {
+      await core!.api('PUT', '/proxies/Proxy', { name: 'DIRECT' });
+      await core!.api('PATCH', '/configs', { 'log-level': 'info' });
+    });
+    const { page, errors } = await openPage('en', 'logs');
+    await page.selectOption('select', 'debug');
+    await page.waitForTimeout(500); // the new /logs?level=debug stream is open
+    const s = await SocksClient.createConnection({
+      proxy: { host: '127.0.0.1', port: core!.mixedPort, type: 5 },
+      command: 'connect',
+      destination: { host: '127.0.0.1', port: echoPort },
+      timeout: 5000,
+    }).catch(() => null);
+    s?.socket.destroy();
+    await page.getByText('connection rejected by rule').first().waitFor({ timeout: 10_000 });
+    await page.fill('input[type="search"]', 'no-such-line-xyz');
+    await page.getByText('No log lines yet.').waitFor({ timeout: 5000 });
+    await page.fill('input[type="search"]', 'rejected');
+    await page.getByText('connection rejected by rule').first().waitFor({ timeout: 5000 });
+    await page.screenshot({ path: join(ARTIFACTS, 'en-logs-live.png') });
+    assert.deepEqual(errors, []);
+    await page.context().close();
+  });
+
   test('a wrong secret shows the login form with a clear message (both languages)', async (t) => {
     if (skipIfNoCore(t)) return;
     for (const lang of LANGS) {

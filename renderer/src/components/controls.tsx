@@ -31,9 +31,9 @@ export function Segmented<V extends string>(props: {
     e.preventDefault();
     const i = props.options.findIndex((o) => o.value === props.value);
     const next = props.options[(i + step + props.options.length) % props.options.length]!;
+    // Focus first (the button exists already; tabIndex -1 still takes programmatic focus), then change.
+    (e.currentTarget as HTMLElement).querySelector<HTMLButtonElement>(`[data-value="${next.value}"]`)?.focus();
     props.onChange(next.value);
-    const group = e.currentTarget as HTMLElement;
-    requestAnimationFrame(() => group.querySelector<HTMLButtonElement>(`[data-value="${next.value}"]`)?.focus());
   };
   return (
     <div class="segmented" role="radiogroup" aria-label={props.label} data-testid={props.testId} onKeyDown={onKey}>
