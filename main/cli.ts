@@ -52,6 +52,48 @@ export async function main(argv: string[]): Promise<number> {
     .description('remove capture state left by any earlier run')
     .action(async () => set(await (await import('./commands/capture.js')).captureCleanCommand()));
 
+  const profile = program.command('profile').description('profiles: whole configs from a subscription URL or a file');
+  profile
+    .command('list')
+    .description('list profiles (* = active)')
+    .option('--json', 'print JSON instead of a table')
+    .action(async (opts) => set(await (await import('./commands/profile.js')).profileListCommand(opts)));
+  profile
+    .command('add <url-or-file>')
+    .description('import a profile from a subscription URL or a config file')
+    .option('--name <name>', 'display name (default: from the server or the file name)')
+    .option('--interval <seconds>', 'auto-update interval in seconds (0 = manual)')
+    .action(async (src, opts) => set(await (await import('./commands/profile.js')).profileAddCommand(src, opts)));
+  profile
+    .command('update <id-or-name>')
+    .description('download the profile again (a failed update keeps the working one)')
+    .action(async (ref) => set(await (await import('./commands/profile.js')).profileUpdateCommand(ref)));
+  profile
+    .command('use <id-or-name>')
+    .description('make the profile the one `switchyard run` starts with')
+    .action(async (ref) => set(await (await import('./commands/profile.js')).profileUseCommand(ref)));
+  profile
+    .command('remove <id-or-name>')
+    .description('delete a profile (not the active one)')
+    .action(async (ref) => set(await (await import('./commands/profile.js')).profileRemoveCommand(ref)));
+
+  const sysproxy = program.command('sysproxy').description("the desktop's system proxy at the mixed port (no privileges needed)");
+  sysproxy
+    .command('on')
+    .description('point GNOME/KDE proxy settings at the mixed port (previous settings saved first)')
+    .option('--port <n>', 'mixed port', '7890')
+    .option('--desktop <gnome|kde|auto>', 'desktop to configure', 'auto')
+    .action(async (opts) => set(await (await import('./commands/sysproxy.js')).sysproxyCommand('on', opts)));
+  sysproxy
+    .command('off')
+    .description('restore exactly the proxy settings saved by `on`')
+    .option('--desktop <gnome|kde|auto>', 'desktop to configure', 'auto')
+    .action(async (opts) => set(await (await import('./commands/sysproxy.js')).sysproxyCommand('off', opts)));
+  sysproxy
+    .command('status')
+    .description('whether the system proxy is switched on by switchyard')
+    .action(async (opts) => set(await (await import('./commands/sysproxy.js')).sysproxyCommand('status', opts)));
+
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {

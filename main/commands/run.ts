@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { createLogHub } from '../core/logger.js';
 import { SyErrorList, isSyError } from '../core/errors.js';
 import { startEngine } from '../engine.js';
+import { activeProfileFile } from '../profiles/store.js';
 
 export interface RunOptions {
   config?: string;
@@ -21,6 +22,8 @@ const BUNDLED = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'rules
 export function resolveConfigFile(opt: string | undefined, env = process.env): { file: string; home?: string } {
   if (opt) return { file: resolve(opt) };
   const base = env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config');
+  const active = activeProfileFile(join(base, 'switchyard'));
+  if (active) return { file: active };
   const user = join(base, 'switchyard', 'config.yaml');
   if (existsSync(user)) return { file: user };
   const home = join(base, 'switchyard');
