@@ -7,12 +7,14 @@
 // parameters, `&`-separated: a bare word is the proxy to dial through (not
 // supported: reported, dialed directly), `skip-cert-verify=true` turns off
 // certificate checks, others (h3, ecs, …) are reported as ignored.
-// quic://, h3://, dhcp://, system and rcode:// are not implemented: they are
+// rcode://success|format_error|server_failure|name_error|not_implemented|refused
+// answers locally with that code (mihomo's blocking idiom in nameserver-policy).
+// quic://, h3://, dhcp:// and system are not implemented: they are
 // reported once as coded warnings and skipped.
 import { SyError } from '../core/errors.js';
 import { normalizeIp, ipFamily, normalizeHost } from '../core/address.js';
 
-export type NameserverProto = 'udp' | 'tcp' | 'tls' | 'https' | 'http';
+export type NameserverProto = 'udp' | 'tcp' | 'tls' | 'https' | 'http' | 'rcode';
 
 export interface Nameserver {
   readonly proto: NameserverProto;
@@ -39,8 +41,12 @@ export interface ParsedNameservers {
   readonly warnings: readonly SyError[];
 }
 
-const UNSUPPORTED = /^(quic|h3|dhcp|system|rcode):/i;
-const DEFAULT_PORT: Record<NameserverProto, number> = { udp: 53, tcp: 53, tls: 853, https: 443, http: 80 };
+const UNSUPPORTED = /^(quic|h3|dhcp|system):/i;
+/** mihomo's `rcode://NAME` pseudo-servers: answer locally with that response code. */
+export const RCODE_SERVERS: Readonly<Record<string, string>> = {
+  success: 'NOERROR', format_error: 'FORMERR', server_failure: 'SERVFAIL', name_error: 'NXDOMAIN', not_implemented: 'NOTIMP', refused: 'REFUSED',
+};
+const DEFAULT_PORT: Record<Exclude<NameserverProto, 'rcode'>, number> = { udp: 53, tcp: 53, tls: 853, https: 443, http: 80 };
 /** Parameters we act on; the rest are reported as ignored. */
 const KNOWN_PARAMS = new Set(['skip-cert-verify']);
 
@@ -50,16 +56,22 @@ export function parseNameserver(raw: string, where = 'dns.nameserver'): Nameserv
   if (UNSUPPORTED.test(s) || s === 'system') return null;
   const bad = (detail: string) =>
     new SyError('SY_ERR_DNS_BAD_NAMESERVER', { where, value: raw, detail, expected: 'IP[:PORT], udp://HOST[:PORT], tcp://…, tls://HOST[:PORT], https://HOST[:PORT]/PATH' });
+  const rc = /^rcode:\/\/(.*)$/i.exec(s);
+  if (rc) {
+    const name = rc[1]!.trim().toLowerCase();
+    if (!(name in RCODE_SERVERS)) throw bad(`unknown rcode ${name}; expected one of ${Object.keys(RCODE_SERVERS).join(', ')}`);
+    return { proto: 'rcode', host: name, port: 0, family: 4, path: '', skipCertVerify: false, proxy: '', params: {}, raw };
+  }
   const hash = s.indexOf('#');
   const body = hash >= 0 ? s.slice(0, hash) : s;
   const fragment = hash >= 0 ? s.slice(hash + 1) : '';
-  let proto: NameserverProto = 'udp';
+  let proto: Exclude<NameserverProto, 'rcode'> = 'udp';
   let rest = body;
   const scheme = /^([a-z0-9+.-]+):\/\//i.exec(body);
   if (scheme) {
     const p = scheme[1]!.toLowerCase();
     if (!(p in DEFAULT_PORT)) throw bad(`unknown scheme ${p}://`);
-    proto = p as NameserverProto;
+    proto = p as Exclude<NameserverProto, 'rcode'>;
     rest = body.slice(scheme[0].length);
   }
   let path = '';

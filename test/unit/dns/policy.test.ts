@@ -238,3 +238,18 @@ test('nameserver-policy: a geosite: prefix covers every comma item (geosite:cn,p
   assert.equal(await first(r, 'private'), '203.0.113.1', '"private" is a category here, not a host name');
   assert.equal(await first(r, 'maps.google.test'), '192.0.2.3');
 });
+
+test('rcode:// pseudo-servers answer locally (mihomo blocking idiom); an unknown rcode is a coded config error', async () => {
+  const r = new UpstreamResolver({
+    nameservers: [addr(main)],
+    policy: { '+.ads.test': ['rcode://success'], '+.gone.test': ['rcode://name_error'], '+.no.test': ['rcode://refused'] },
+    timeoutMs: 1000,
+  });
+  const ok = await r.query('x.ads.test', 'A');
+  assert.deepEqual([ok.rcode, ok.answers.length], ['NOERROR', 0]);
+  assert.equal((await r.query('x.gone.test', 'A')).rcode, 'NXDOMAIN');
+  assert.equal((await r.query('x.no.test', 'AAAA')).rcode, 'REFUSED');
+  assert.deepEqual(await r.resolve('x.ads.test'), []);
+  assert.equal(main.count('x.ads.test'), 0);
+  assert.throws(() => new UpstreamResolver({ nameservers: ['rcode://nope'] }), (e: unknown) => e instanceof Error && (e as { code?: string }).code === 'SY_ERR_DNS_BAD_NAMESERVER');
+});
