@@ -21,6 +21,14 @@ import { UrlTestGroup } from './groups/url-test.js';
 import { FallbackGroup } from './groups/fallback.js';
 import { LoadBalanceGroup } from './groups/load-balance.js';
 import { DEFAULT_TEST_URL, measureDelay } from './delay-test.js';
+import { computeMembers, usesProviders } from './groups/members.js';
+
+/** What the outbound set needs of a proxy provider (main/proxy-providers/ implements it). */
+export interface ProviderMembers {
+  readonly name: string;
+  /** The provider's current proxies, in order (built with OutboundSet.makeMember). */
+  members(): readonly Member[];
+}
 
 export interface OutboundDeps {
   sockets: SocketFactory;
@@ -52,12 +60,27 @@ export interface OutboundSet extends OutboundRegistry, TargetCheck {
    * `name` is not a group.
    */
   testGroup(name: string, url: string, timeoutMs: number, expected?: string): Promise<Record<string, number>>;
+  /** An outbound for a provider's proxy (socks5/http relay; other types unavailable). Not registered until setProviders/refreshMembers. */
+  makeMember(p: ProxyConfig): Member;
+  /**
+   * Attach the proxy providers (config order) and compute every group's
+   * members; call refreshMembers() whenever one of them changes. Provider
+   * proxies are looked up by name after the config's own names (a provider
+   * proxy named like a config proxy or group is shadowed; between providers the first wins).
+   */
+  setProviders(providers: readonly ProviderMembers[]): void;
+  /** Recompute provider proxies and group members (select keeps its choice if still present). */
+  refreshMembers(): void;
 }
 
 export const GLOBAL = 'GLOBAL';
 
 export function buildOutbounds(config: Pick<Config, 'proxies' | 'proxyGroups'>, deps: OutboundDeps): OutboundSet {
   const byName = new Map<string, Member>();
+  // Provider proxies: replaced wholesale on every refresh; config names win.
+  let fromProviders = new Map<string, Member>();
+  let providers: readonly ProviderMembers[] = [];
+  const lookup = (n: string): Member | undefined => byName.get(n) ?? fromProviders.get(n);
   const add = (o: Member) => {
     if (!byName.has(o.name)) byName.set(o.name, o);
   };
@@ -67,24 +90,46 @@ export function buildOutbounds(config: Pick<Config, 'proxies' | 'proxyGroups'>, 
   add(rejectDropOutbound());
   add(passOutbound());
   for (const p of config.proxies) add(makeProxy(p, deps, dialDeps));
-  const groupDeps = { lookup: (n: string) => byName.get(n), logger: deps.logger.child({ area: 'groups' }) };
+  const groupDeps = { lookup, logger: deps.logger.child({ area: 'groups' }) };
   const groups: GroupBase[] = [];
   for (const g of config.proxyGroups) {
     const grp = makeGroup(g, groupDeps, deps.state);
     groups.push(grp);
     add(grp);
   }
+  const globalMembers = ['DIRECT', 'REJECT', ...config.proxies.map((p) => p.name), ...config.proxyGroups.map((g) => g.name)];
+  let global: GroupBase | undefined;
   if (!byName.has(GLOBAL)) {
-    const members = ['DIRECT', 'REJECT', ...config.proxies.map((p) => p.name), ...config.proxyGroups.map((g) => g.name)];
-    const global = new SelectGroup(globalConfig(members), groupDeps, deps.state);
+    global = new SelectGroup(globalConfig(globalMembers), groupDeps, deps.state);
     groups.push(global);
     byName.set(GLOBAL, global);
   }
-  const all = [...byName.values()];
+  const base = [...byName.values()];
+  let all: Member[] = base;
+
+  const refreshMembers = (): void => {
+    const next = new Map<string, Member>();
+    const names = new Map<string, readonly string[]>();
+    for (const p of providers) {
+      const list = p.members();
+      names.set(p.name, list.map((m) => m.name));
+      for (const m of list) if (!byName.has(m.name) && !next.has(m.name)) next.set(m.name, m);
+    }
+    fromProviders = next;
+    all = [...base, ...next.values()];
+    const cx = {
+      configProxies: config.proxies.map((p) => p.name),
+      providers: names,
+      typeOf: (n: string) => lookup(n)?.type,
+    };
+    for (const g of groups) if (g !== global && usesProviders(g.cfg)) g.setMembers(computeMembers(g.cfg, cx));
+    // mihomo's GLOBAL lists provider proxies too.
+    global?.setMembers([...globalMembers, ...next.keys()]);
+  };
 
   const status = (target: string, network: Network): TargetStatus => {
     if (target === 'PASS') return 'pass';
-    const o = byName.get(target);
+    const o = lookup(target);
     if (!o) return 'missing';
     if (o.type === 'Pass') return 'pass';
     if (o instanceof GroupBase) {
@@ -98,7 +143,7 @@ export function buildOutbounds(config: Pick<Config, 'proxies' | 'proxyGroups'>, 
   };
 
   return {
-    get: (n) => byName.get(n),
+    get: lookup,
     all: () => all,
     group: (n) => {
       const o = byName.get(n);
@@ -112,8 +157,14 @@ export function buildOutbounds(config: Pick<Config, 'proxies' | 'proxyGroups'>, 
       if (!(g instanceof GroupBase)) throw new SyError('SY_ERR_NET_UNKNOWN_OUTBOUND', { value: name, expected: 'a group' });
       return g.checkNow({ url, timeoutMs, expected });
     },
+    makeMember: (p) => makeProxy(p, deps, dialDeps),
+    setProviders(list) {
+      providers = [...list];
+      refreshMembers();
+    },
+    refreshMembers,
     async testDelay(name, url, timeoutMs, expected = '') {
-      const o = byName.get(name);
+      const o = lookup(name);
       if (!o) throw new SyError('SY_ERR_NET_UNKNOWN_OUTBOUND', { value: name });
       try {
         const d = await measureDelay(o, url || DEFAULT_TEST_URL, timeoutMs, expected);

@@ -30,7 +30,7 @@ export interface GroupDeps {
 
 export abstract class GroupBase implements OutboundGroup {
   readonly name: string;
-  readonly members: readonly string[];
+  private memberList: readonly string[];
   readonly health = new Health();
   abstract readonly type: OutboundType;
   protected lastUsed = 0;
@@ -43,7 +43,20 @@ export abstract class GroupBase implements OutboundGroup {
     protected readonly deps: GroupDeps,
   ) {
     this.name = cfg.name;
-    this.members = cfg.proxies;
+    this.memberList = cfg.proxies;
+  }
+
+  /** The current members in order: the listed ones, plus provider proxies once setMembers() ran (members.ts). */
+  get members(): readonly string[] {
+    return this.memberList;
+  }
+
+  /**
+   * Replace the member list (a proxy provider updated). Strategies keep their
+   * choice when it is still a member (select's stored choice, a pin).
+   */
+  setMembers(names: readonly string[]): void {
+    this.memberList = names;
   }
 
   /** The member this group would use for `meta` (not descending), or undefined. */

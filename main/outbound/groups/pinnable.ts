@@ -25,7 +25,7 @@ export abstract class PinnableGroup extends GroupBase {
 
   /** The pinned member when it can take connections now, else undefined. */
   protected pinnedMember(depth: number): Member | undefined {
-    if (!this.pinnedName) return undefined;
+    if (!this.pinnedName || !this.members.includes(this.pinnedName)) return undefined;
     const m = this.deps.lookup(this.pinnedName);
     return this.usable(m, depth) ? m : undefined;
   }

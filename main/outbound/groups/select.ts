@@ -6,6 +6,7 @@ import type { GroupConfig } from '../../config/types.js';
 import { SyError } from '../../core/errors.js';
 import type { StateStore } from '../state-store.js';
 import { GroupBase, type GroupDeps, type Member } from './group.js';
+import { usesProviders } from './members.js';
 
 export class SelectGroup extends GroupBase {
   readonly type = 'Selector' as const;
@@ -14,7 +15,8 @@ export class SelectGroup extends GroupBase {
   constructor(cfg: GroupConfig, deps: GroupDeps, private readonly state: StateStore) {
     super(cfg, deps);
     const stored = state.get(SelectGroup.key(cfg.name));
-    if (typeof stored === 'string' && cfg.proxies.includes(stored)) this.chosen = stored;
+    // A provider proxy is not a member until the providers load: keep the stored choice for then.
+    if (typeof stored === 'string' && (cfg.proxies.includes(stored) || usesProviders(cfg))) this.chosen = stored;
   }
 
   static key(name: string): string {
@@ -25,13 +27,18 @@ export class SelectGroup extends GroupBase {
     return false; // select does not test its members by itself (the API's delay test does)
   }
 
+  /** The choice, while it is still a member (a provider update may have removed it). */
+  private get choice(): string {
+    return this.chosen && this.members.includes(this.chosen) ? this.chosen : '';
+  }
+
   now(): string {
-    if (this.chosen) return this.chosen;
+    if (this.choice) return this.choice;
     return this.members.find((n) => this.usable(this.deps.lookup(n), 0)) ?? this.members[0] ?? '';
   }
 
   protected choose(_meta: Metadata, depth: number): Member | undefined {
-    if (this.chosen) return this.deps.lookup(this.chosen);
+    if (this.choice) return this.deps.lookup(this.choice);
     const name = this.members.find((n) => this.usable(this.deps.lookup(n), depth));
     return name === undefined ? undefined : this.deps.lookup(name);
   }

@@ -18,7 +18,7 @@ export class UrlTestGroup extends PinnableGroup {
   protected choose(_meta: Metadata | undefined, depth: number): Member | undefined {
     const pinned = this.pinnedMember(depth);
     if (pinned) return pinned;
-    const cur = this.current ? this.deps.lookup(this.current) : undefined;
+    const cur = this.current && this.members.includes(this.current) ? this.deps.lookup(this.current) : undefined;
     if (cur && this.usable(cur, depth)) return cur;
     // current died or never chosen: re-choose now
     this.current = this.fastest(depth) ?? '';
@@ -31,7 +31,7 @@ export class UrlTestGroup extends PinnableGroup {
   protected override afterCheck(): void {
     const best = this.fastest(0);
     if (!best) return;
-    const cur = this.current ? this.deps.lookup(this.current) : undefined;
+    const cur = this.current && this.members.includes(this.current) ? this.deps.lookup(this.current) : undefined;
     const curDelay = cur?.health?.lastDelay;
     const bestDelay = this.deps.lookup(best)?.health?.lastDelay ?? Infinity;
     if (cur && this.usable(cur, 0) && curDelay !== undefined && curDelay <= bestDelay + this.cfg.tolerance) return;
