@@ -3,12 +3,13 @@
 // calls in core-client.ts, service mode in service-unit.ts (all unit-tested).
 import { app, BrowserWindow, dialog, Menu, Tray, nativeImage, shell, type MenuItemConstructorOptions } from 'electron';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { createCoreClient } from './core-client.js';
 import { actionPlan, buildMenu, type ActionStep, type MenuAction } from './menu-model.js';
-import { detectServiceEnv, planInstall, renderServiceUnit, runPlan, UNIT_PATH } from './service-unit.js';
+import { autostartPath, renderAutostartDesktop } from './autostart.js';
+import { detectServiceEnv, planInstall, planRemove, renderServiceUnit, runPlan, UNIT_PATH, type Runner } from './service-unit.js';
 import { resolveShellOptions } from './shell-options.js';
 import { trayIconFile, trayStateOf, trayTooltipKey, type CoreSnapshot } from './tray-state.js';
 
@@ -23,6 +24,8 @@ const opts = resolveShellOptions({
 });
 const client = createCoreClient({ baseUrl: opts.controller, secret: opts.secret });
 const serviceInstalled = (): boolean => existsSync(UNIT_PATH);
+const autostartFile = (): string => autostartPath(process.env);
+const shellContext = () => ({ serviceInstalled: serviceInstalled(), autostart: existsSync(autostartFile()) });
 
 /** Tray labels come from the renderer's catalogs (one catalog per language); the locale is known once the app is ready. */
 function loadCatalog(): Record<string, string> {
@@ -78,7 +81,7 @@ function icon(): Electron.NativeImage {
 
 function render(): void {
   if (!tray) return;
-  const ctx = { serviceInstalled: serviceInstalled() };
+  const ctx = shellContext();
   tray.setImage(icon());
   tray.setToolTip(`switchyard — ${t(trayTooltipKey(trayStateOf(snapshot)))}`);
   const items: MenuItemConstructorOptions[] = buildMenu(snapshot, ctx).map((m) =>
@@ -97,7 +100,7 @@ function render(): void {
 
 async function perform(action: MenuAction): Promise<void> {
   try {
-    for (const step of actionPlan(action, snapshot, { serviceInstalled: serviceInstalled() })) await runStep(step);
+    for (const step of actionPlan(action, snapshot, shellContext())) await runStep(step);
   } catch (e) {
     // Coded errors (ShellError) carry what to do; show them, never swallow them.
     const code = (e as { code?: string }).code;
@@ -120,6 +123,10 @@ async function runStep(step: ActionStep): Promise<void> {
       return openWindow();
     case 'install-service':
       return installService();
+    case 'remove-service':
+      return runPlan(planRemove(detectServiceEnv({ exists: existsSync, path: process.env.PATH ?? '' })), runCommand);
+    case 'set-autostart':
+      return setAutostart(step.enable);
     case 'quit-app':
       core?.kill('SIGTERM');
       app.exit(0);
@@ -135,15 +142,25 @@ async function installService(): Promise<void> {
     env: { ELECTRON_RUN_AS_NODE: '1' },
   }));
   const env = detectServiceEnv({ exists: existsSync, path: process.env.PATH ?? '' });
-  await runPlan(planInstall(env, staged), (argv) =>
-    new Promise((resolve, reject) => {
-      const p = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
-      let stderr = '';
-      p.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-      p.on('error', reject);
-      p.on('exit', (code) => resolve({ code: code ?? 1, stderr }));
-    }),
-  );
+  await runPlan(planInstall(env, staged), runCommand);
+}
+
+/** Runs argv without a shell, collecting stderr for the error message. */
+const runCommand: Runner = (argv) =>
+  new Promise((resolve, reject) => {
+    const p = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    p.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    p.on('error', reject);
+    p.on('exit', (code) => resolve({ code: code ?? 1, stderr }));
+  });
+
+/** Start at login: the AppImage path when packaged as one, else this executable. */
+function setAutostart(enable: boolean): void {
+  const file = autostartFile();
+  if (!enable) return rmSync(file, { force: true });
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, renderAutostartDesktop({ exec: process.env.APPIMAGE || process.execPath, args: ['--hidden'], icon: join(root, 'assets', 'icon.png') }));
 }
 
 function openWindow(): void {

@@ -14,6 +14,8 @@ export type MenuAction =
   | 'update-subscriptions'
   | 'close-all'
   | 'install-service'
+  | 'remove-service'
+  | 'autostart'
   | 'quit';
 
 export interface MenuItemModel {
@@ -29,6 +31,8 @@ export interface MenuItemModel {
 export interface ShellContext {
   /** The core runs as the systemd service (quit leaves it running). */
   serviceInstalled: boolean;
+  /** The XDG autostart entry exists (start at login). */
+  autostart?: boolean;
 }
 
 const MODES: readonly ApiMode[] = ['rule', 'global', 'direct'];
@@ -47,9 +51,12 @@ export function buildMenu(s: CoreSnapshot, ctx: ShellContext): MenuItemModel[] {
   items.push(sep());
   items.push({ kind: 'checkbox', action: 'capture', labelKey: 'tray.capture', checked: !!cap?.enable, enabled: up && !!cap });
   items.push({ kind: 'checkbox', action: 'gateway', labelKey: 'tray.gateway', checked: !!cap?.enable && !!cap.lan, enabled: up && !!cap });
-  if (!ctx.serviceInstalled) {
-    items.push({ kind: 'action', action: 'install-service', labelKey: 'tray.installService', checked: false, enabled: true });
-  }
+  items.push(
+    ctx.serviceInstalled
+      ? { kind: 'action', action: 'remove-service', labelKey: 'tray.removeService', checked: false, enabled: true }
+      : { kind: 'action', action: 'install-service', labelKey: 'tray.installService', checked: false, enabled: true },
+  );
+  items.push({ kind: 'checkbox', action: 'autostart', labelKey: 'tray.autostart', checked: !!ctx.autostart, enabled: true });
   items.push(sep());
   items.push({ kind: 'action', action: 'open-dashboard', labelKey: 'tray.openDashboard', checked: false, enabled: true });
   items.push({ kind: 'action', action: 'update-subscriptions', labelKey: 'tray.updateSubscriptions', checked: false, enabled: up });
@@ -66,6 +73,8 @@ export type ActionStep =
   | { do: 'close-all-connections' }
   | { do: 'open-window' }
   | { do: 'install-service' }
+  | { do: 'remove-service' }
+  | { do: 'set-autostart'; enable: boolean }
   | { do: 'quit-app' };
 
 /**
@@ -94,6 +103,10 @@ export function actionPlan(action: MenuAction, s: CoreSnapshot, ctx: ShellContex
       return [{ do: 'close-all-connections' }];
     case 'install-service':
       return [{ do: 'install-service' }];
+    case 'remove-service':
+      return [{ do: 'remove-service' }];
+    case 'autostart':
+      return [{ do: 'set-autostart', enable: !ctx.autostart }];
     case 'quit':
       if (!ctx.serviceInstalled && s.configs && cap?.enable) {
         return [{ do: 'patch-configs', body: { capture: { enable: false } } }, { do: 'quit-app' }];

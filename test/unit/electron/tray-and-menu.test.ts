@@ -55,6 +55,8 @@ test('menu: mode radio reflects the core mode; capture and gateway reflect captu
   assert.equal(byAction.get('capture')?.checked, true);
   assert.equal(byAction.get('gateway')?.checked, true);
   assert.equal(byAction.has('install-service'), false, 'no install entry when the service exists');
+  assert.ok(byAction.get('remove-service')?.enabled, 'offers to remove it instead');
+  assert.equal(byAction.get('autostart')?.checked, false);
   assert.equal(byAction.get('quit')?.labelKey, 'tray.quit');
   for (const a of ['open-dashboard', 'update-subscriptions', 'close-all', 'quit']) assert.ok(byAction.get(a as never)?.enabled, a);
 });
@@ -86,6 +88,15 @@ test('actions: mode click patches mode; capture toggles; gateway on implies capt
   const gw = snap(configs({ enable: true, installed: true, lan: true }));
   assert.deepEqual(actionPlan('gateway', gw, { serviceInstalled: true }), [{ do: 'patch-configs', body: { capture: { lan: false } } }]);
 });
+test('actions: start at login toggles the autostart entry; service entries map to their steps', () => {
+  const s = snap(configs({}));
+  assert.deepEqual(actionPlan('autostart', s, { serviceInstalled: false, autostart: false }), [{ do: 'set-autostart', enable: true }]);
+  assert.deepEqual(actionPlan('autostart', s, { serviceInstalled: false, autostart: true }), [{ do: 'set-autostart', enable: false }]);
+  assert.equal(buildMenu(s, { serviceInstalled: false, autostart: true }).find((i) => i.action === 'autostart')?.checked, true);
+  assert.deepEqual(actionPlan('install-service', s, { serviceInstalled: false }), [{ do: 'install-service' }]);
+  assert.deepEqual(actionPlan('remove-service', s, { serviceInstalled: true }), [{ do: 'remove-service' }]);
+});
+
 test('actions: quit stops capture first unless the core runs as a service', () => {
   const on = snap(configs({ enable: true, installed: true }));
   assert.deepEqual(actionPlan('quit', on, { serviceInstalled: false }), [
