@@ -73,3 +73,40 @@ test('without proxy-server-nameserver the proxies resolve through the main resol
   assert.equal(svc.proxyServerResolver, svc.resolver);
   await svc.close();
 });
+
+test('the DNS server forwards through DoT: fake-ip for ordinary names, real answers over TLS for filtered ones, hosts aliases', async (t) => {
+  const { startDotZone } = await import('./zone-fixture.js');
+  const { udpQuery, freePort } = await import('./client.js');
+  const dir = mkdtempSync(join(tmpdir(), 'sy-dns-up-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const cert = makeCert();
+  const dot = await startDotZone(answering('203.0.113.20'), cert);
+  t.after(() => dot.close());
+  const port = await freePort();
+  const yaml = `
+mode: rule
+hosts:
+  mirror.lan: real.example.test
+dns:
+  enable: true
+  listen: 127.0.0.1:${port}
+  ipv6: false
+  enhanced-mode: fake-ip
+  fake-ip-filter: ['+.example.test']
+  nameserver: ['tls://127.0.0.1:${dot.port}']
+rules:
+  - MATCH,DIRECT
+`;
+  const parsed = parseConfig(yaml, join(dir, 'config.yaml'), { home: dir });
+  assert.deepEqual(parsed.errors.map((e) => e.message), []);
+  const svc = createDnsService(parsed.config!, { logger: createLogHub({ sink: null }).logger, sockets: DEFAULT_SOCKET_FACTORY, tls: { ca: cert.cert }, poolFile: '' });
+  await svc.start();
+  t.after(() => svc.close());
+  const fake = (await udpQuery(port, 'www.other.test', 'A')).answers[0]!.data as string;
+  assert.ok(svc.fakeIp!.contains(fake));
+  assert.equal(dot.count('www.other.test'), 0, 'fake-ip names are not asked upstream');
+  assert.equal((await udpQuery(port, 'a.example.test', 'A')).answers[0]!.data, '203.0.113.20');
+  const alias = await udpQuery(port, 'mirror.lan', 'A');
+  assert.deepEqual(alias.answers.map((a) => [a.type, a.data]), [['CNAME', 'real.example.test'], ['A', '203.0.113.20']]);
+  assert.equal(dot.connections, 1);
+});
