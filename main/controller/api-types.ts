@@ -239,3 +239,49 @@ export interface ApiMatchResult {
   index: number;
   chain: string[];
 }
+
+// ---- profiles (switchyard's own; see docs/profiles.md) ----
+
+/** The `subscription-userinfo` header: bytes, expire in unix seconds (0 = never). */
+export interface ApiSubscriptionInfo {
+  upload: number;
+  download: number;
+  total: number;
+  expire: number;
+}
+
+/** GET /profiles item: one profile (a whole Clash config from a URL, a file, or a payload). */
+export interface ApiProfile {
+  id: string;
+  name: string;
+  /** Where updates come from: a subscription URL, a local file, or nowhere (payload given once). */
+  type: 'url' | 'file' | 'local';
+  /** The subscription URL ('' unless type is url). It may carry a token: show it to the owner only. */
+  url: string;
+  /** The source file (type file), '' otherwise. */
+  path: string;
+  /** Auto-update interval in seconds; 0 = manual. */
+  interval: number;
+  /** unix ms of the last successful update; 0 = never. */
+  updated: number;
+  active: boolean;
+  /** The user has an override (edits kept across updates). */
+  override: boolean;
+  userinfo: ApiSubscriptionInfo | null;
+  /** The last failed update (cleared by a successful one); the working profile stayed. */
+  error: { code: string; message: string; at: number } | null;
+  /** Consecutive failed updates. */
+  failures: number;
+}
+
+export interface ApiProfiles {
+  profiles: ApiProfile[];
+  /** The active profile's id, '' when none (first run). */
+  active: string;
+}
+
+/** GET/PUT /profiles/:id/override body. */
+export interface ApiProfileOverride {
+  /** The override's YAML text ('' = none). */
+  payload: string;
+}

@@ -18,6 +18,7 @@ import type {
   ApiMatchResult,
   ApiMemory,
   ApiMode,
+  ApiProfile,
   ApiTraffic,
 } from './api-types.js';
 
@@ -113,6 +114,35 @@ export interface KeyValueStore {
   delete(key: string): Promise<void>;
 }
 
+/** A validated POST /profiles body: exactly one of url or payload. */
+export interface ProfileAddRequest {
+  url?: string;
+  payload?: string;
+  name?: string;
+  /** seconds; 0 = manual */
+  interval?: number;
+}
+
+/**
+ * Profiles (whole configs from subscription URLs) in the config home. Every
+ * method throws SyError (SY_ERR_PROFILE_*); a failed update keeps the working
+ * profile and records the error on it. `id` is an id or a unique name.
+ */
+export interface ProfilesView {
+  list(): Promise<{ profiles: ApiProfile[]; active: string }>;
+  add(req: ProfileAddRequest): Promise<ApiProfile>;
+  /** Update now from the URL or file. */
+  update(id: string): Promise<ApiProfile>;
+  patch(id: string, p: { name?: string; interval?: number }): Promise<ApiProfile>;
+  /** Reload the engine with this profile; remembered only when the engine accepted it. */
+  activate(id: string): Promise<ApiProfile>;
+  /** Not the active profile. */
+  remove(id: string): Promise<void>;
+  getOverride(id: string): Promise<string>;
+  /** Validated (override shape, then the whole config) before it is saved. */
+  putOverride(id: string, text: string): Promise<ApiProfile>;
+}
+
 export interface ControllerDeps {
   /** switchyard's version without the leading 'v' (package.json). */
   readonly version: string;
@@ -132,4 +162,6 @@ export interface ControllerDeps {
   /** Where would this connection go? (GET /match, switchyard's own) */
   match(q: MatchQuery): Promise<ApiMatchResult>;
   readonly storage: KeyValueStore;
+  /** Profiles; absent = the /profiles routes answer 501. */
+  readonly profiles?: ProfilesView;
 }

@@ -21,6 +21,7 @@ import { configsRoutes } from './routes/configs.js';
 import { connectionsRoutes } from './routes/connections.js';
 import { dnsRoutes } from './routes/dns.js';
 import { matchRoutes } from './routes/match.js';
+import { profilesRoutes } from './routes/profiles.js';
 import { proxiesRoutes } from './routes/proxies.js';
 import { rulesRoutes } from './routes/rules.js';
 import { storageRoutes } from './routes/storage.js';
@@ -116,6 +117,7 @@ export function createController(deps: ControllerDeps, opts: ControllerOptions):
     scope.register(dnsRoutes(deps));
     scope.register(matchRoutes(deps));
     scope.register(storageRoutes(deps));
+    scope.register(profilesRoutes(deps));
     scope.register(uiRoutes(opts.uiDir));
   });
   app.addHook('preClose', async () => streams.closeAll());

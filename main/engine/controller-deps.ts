@@ -11,6 +11,9 @@ import type { ControllerDeps, KeyValueStore, OutboundsView } from '../controller
 import type { ApiConfigs, ApiMemory, ApiTraffic } from '../controller/api-types.js';
 import type { Sampler } from '../stats/samplers.js';
 import type { Engine } from './types.js';
+import { ProfileManager } from '../profiles/manager.js';
+import { profilesView } from '../profiles/api-view.js';
+import { configHome } from '../profiles/store.js';
 
 const VERSION: string = (() => {
   try {
@@ -25,6 +28,19 @@ export interface ControllerDepsExtras {
   memory: Sampler<ApiMemory>;
   logs: LogHub;
   storage: KeyValueStore;
+  /** Config home holding profiles/ (default $XDG_CONFIG_HOME/switchyard); null = no /profiles. */
+  profilesHome?: string | null;
+}
+
+/**
+ * Profiles of the config home; activating one reloads this engine with its
+ * effective file. Auto-updates start here (unref'd timers, see profiles/scheduler.ts).
+ */
+function engineProfiles(engine: Engine, x: ControllerDepsExtras): ControllerDeps['profiles'] {
+  if (x.profilesHome === null) return undefined;
+  const pm = new ProfileManager({ home: x.profilesHome ?? configHome(process.env), logger: x.logs.logger, reload: (file) => engine.reload({ path: file }) });
+  pm.startAutoUpdate();
+  return profilesView(pm);
 }
 
 export function createControllerDeps(engine: Engine, x: ControllerDepsExtras): ControllerDeps {
@@ -144,5 +160,6 @@ export function createControllerDeps(engine: Engine, x: ControllerDepsExtras): C
       return { target: r.decision.target, rule: r.decision.rule?.type ?? '', payload: r.decision.rule?.payload ?? '', index: r.decision.rule?.index ?? -1, chain: [...r.chain] };
     },
     storage: x.storage,
+    profiles: engineProfiles(engine, x),
   };
 }

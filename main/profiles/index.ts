@@ -5,3 +5,4 @@ export { download, type DownloadOptions, type DownloadResult } from './download.
 export { parseOverride, applyOverride } from './override.js';
 export { parseSubscriptionInfo, dispositionName } from './userinfo.js';
 export type { ProfileView, ProfileRecord, SubscriptionInfo, ProfileSource, ProfileError } from './types.js';
+export { profilesView, toApiProfile } from './api-view.js';
