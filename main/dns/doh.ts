@@ -1,7 +1,8 @@
 // DNS over HTTPS (RFC 8484): POST application/dns-message over HTTP/1.1 with
-// keep-alive (node:https with an Agent whose connections are TCP sockets from
-// the injected factory (SO_MARK), connected to the bootstrap-resolved address
-// and wrapped with tls.connect({ socket, servername })). Certificates are
+// keep-alive, at most 4 connections per server (node:https with an Agent
+// whose connections are TCP sockets from the injected factory (SO_MARK),
+// connected to the bootstrap-resolved address and wrapped with
+// tls.connect({ socket, servername })). Certificates are
 // verified against the URL's host unless `#skip-cert-verify=true`; `http://`
 // servers are plain HTTP. The query id is 0 (RFC 8484 §4.1); the answer must
 // be a 200 with content type application/dns-message, at most 65535 bytes,
@@ -14,7 +15,7 @@ import tls from 'node:tls';
 import type { Duplex } from 'node:stream';
 import dnsPacket from 'dns-packet';
 import { SyError } from '../core/errors.js';
-import { buildQuery, guard, matches, type Question } from './exchange.js';
+import { buildQuery, guard, matches, type Question, type Target } from './exchange.js';
 import type { Nameserver } from './nameserver.js';
 import { targetOf, tlsError, type Upstream, type UpstreamDeps } from './target.js';
 
@@ -24,6 +25,8 @@ const CONTENT_TYPE = 'application/dns-message';
 export class DohClient implements Upstream {
   private readonly agent: http.Agent;
   private readonly secure: boolean;
+  /** The address of the last lookup (set before every request). */
+  private target: Target | undefined;
 
   constructor(
     readonly ns: Nameserver,
@@ -32,12 +35,11 @@ export class DohClient implements Upstream {
     this.secure = ns.proto === 'https';
     const opts: http.AgentOptions = { keepAlive: true, maxSockets: 4, timeout: deps.idleMs ?? 30_000 };
     this.agent = this.secure ? new https.Agent(opts) : new http.Agent(opts);
-    // The agent asks us for each new connection; we answer asynchronously
-    // (after the bootstrap lookup) through the callback.
-    (this.agent as unknown as { createConnection: (o: unknown, cb: (err: Error | null, s?: Duplex) => void) => undefined }).createConnection = (_o, cb) => {
-      this.dial().then((s) => cb(null, s), (e: unknown) => cb(e as Error));
-      return undefined;
-    };
+    // The agent asks us for each new connection. The answer must be
+    // synchronous: the agent counts a socket toward maxSockets only once it
+    // exists, so async creation would open one connection per concurrent
+    // request. The address is therefore looked up before each request.
+    (this.agent as unknown as { createConnection: (o: unknown) => Duplex }).createConnection = () => this.dial(this.target!);
   }
 
   exchange(q: Question, timeoutMs: number, signal?: AbortSignal): Promise<dnsPacket.DecodedPacket> {
@@ -46,6 +48,7 @@ export class DohClient implements Upstream {
     const body = buildQuery(q, 0);
     return guard<dnsPacket.DecodedPacket>(ns, q, timeoutMs, signal, (done) => {
       let req: http.ClientRequest | undefined;
+      let over = false;
       const send = (mayRetry: boolean) => {
         const r = (this.secure ? https : http).request({
           agent: this.agent,
@@ -89,8 +92,18 @@ export class DohClient implements Upstream {
         });
         r.end(body);
       };
-      send(true);
-      return () => req?.destroy();
+      targetOf(ns, this.deps).then(
+        (to) => {
+          if (over) return;
+          this.target = to;
+          send(true);
+        },
+        (e: unknown) => done(e instanceof SyError ? e : new SyError('SY_ERR_DNS_BOOTSTRAP', { where: ns.raw, cause: e })),
+      );
+      return () => {
+        over = true;
+        req?.destroy();
+      };
     });
   }
 
@@ -98,10 +111,9 @@ export class DohClient implements Upstream {
     this.agent.destroy();
   }
 
-  /** A connected socket (TLS for https://) for the agent. */
-  private async dial(): Promise<Duplex> {
+  /** A connecting socket (TLS for https://) for the agent. */
+  private dial(to: Target): Duplex {
     const ns = this.ns;
-    const to = await targetOf(ns, this.deps);
     const raw = this.deps.sockets.tcp(to.family);
     raw.connect(ns.port, to.ip);
     if (!this.secure) return raw;

@@ -209,3 +209,13 @@ test('a server that accepts TCP but never completes the TLS handshake: SY_ERR_DN
   await assert.rejects(r.query('b.test', 'A'), isCode('SY_ERR_DNS_TIMEOUT'));
   assert.ok(Date.now() - t0 < 2000);
 });
+
+test('DoH under concurrency: 30 queries in flight share at most 4 keep-alive connections', async (t) => {
+  const r = make([`https://doh.test:${doh.port}/dns-query`], { cache: { maxEntries: 0 } });
+  t.after(() => r.close());
+  const before = doh.connections;
+  const all = await Promise.all(Array.from({ length: 30 }, (_, i) => r.query(`p${i}.test`, 'A')));
+  assert.ok(all.every((x) => x.rcode === 'NXDOMAIN'));
+  const opened = doh.connections - before;
+  assert.ok(opened >= 1 && opened <= 4, `opened ${opened}`);
+});
