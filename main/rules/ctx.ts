@@ -20,6 +20,14 @@ export class MatchCtx {
   private sfx: string[] | null = null;
   private sfxOff: number[] | null = null;
   private sfxHash: number[] | null = null;
+  /**
+   * Set by the engine when a segment yields for a process lookup: the
+   * segment's answer so far (`pendK`, -1 = none) for rules from `pendAt`, so
+   * the resumed match only re-tests the process rules.
+   */
+  pendSeg: object | null = null;
+  pendAt = -1;
+  pendK = -1;
 
   /** Re-reads the metadata fields that changed since the last call. */
   refresh(meta: Metadata, state: MatchState): this {

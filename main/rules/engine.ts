@@ -32,6 +32,7 @@ export interface EngineDeps {
   readonly logger: Logger;
 }
 
+const NONE = 0x7fffffff;
 const NO_MATCH: Decision = Object.freeze({ target: 'DIRECT', rule: null });
 const NO_MATCH_STEP: MatchStep = Object.freeze({ done: true, decision: NO_MATCH });
 
@@ -90,7 +91,12 @@ export class CompiledEngine implements RuleEngine {
       const seg = i >= linearEnd ? segOf[i] : undefined;
       if (seg !== undefined) {
         if (!state.processLooked && mode === 'always') return this.needProcess[i]!;
-        k = seg.first(c);
+        if (c.pendSeg === seg && c.pendAt === i && state.processLooked) {
+          // Resumed after a process lookup: only process rules can have changed.
+          const best = seg.firstProcess(c, i, c.pendK < 0 ? NONE : c.pendK);
+          k = best === NONE ? -1 : best;
+        } else k = seg.first(c);
+        c.pendSeg = null;
         if (k >= 0 && k < i) {
           // A rule before `i` matches only now (e.g. after resolution): mihomo
           // evaluated it earlier, so it must not count. Go rule by rule.
@@ -100,7 +106,13 @@ export class CompiledEngine implements RuleEngine {
         const p = !state.resolved && meta.dstIP === '' && c.host !== '' ? this.nextEnabled(seg.resolving, i) : -1;
         const q = !state.processLooked && mode === 'strict' ? this.nextEnabled(seg.process, i) : -1;
         const trig = p < 0 ? q : q < 0 ? p : Math.min(p, q);
-        if (trig >= 0 && (k < 0 || k >= trig)) return trig === p ? this.needIp[trig]! : this.needProcess[trig]!;
+        if (trig >= 0 && (k < 0 || k >= trig)) {
+          if (trig === p) return this.needIp[trig]!;
+          c.pendSeg = seg;
+          c.pendAt = trig;
+          c.pendK = k;
+          return this.needProcess[trig]!;
+        }
         if (k < 0) {
           i = seg.end;
           continue;

@@ -108,6 +108,22 @@ export class Segment {
     for (let j = 0; j < r.length; j += 2) for (let p = r[j]!; p <= r[j + 1]!; p++) if (t[p]! > idx) t[p] = idx;
   }
 
+  /** Smallest index >= from of a process-dependent rule that matches now, below `best`; else `best`. */
+  firstProcess(c: MatchCtx, from: number, best: number): number {
+    if (this.procs.size > 0) {
+      const pn = c.meta.process;
+      if (pn) {
+        const v = this.procs.get(pn.toLowerCase());
+        if (v !== undefined && v >= from && v < best) best = v;
+      }
+    }
+    for (const o of this.others) {
+      if (o.idx >= best) break;
+      if (o.idx >= from && o.cond.needsProcess && o.cond.match(c, false)) return o.idx;
+    }
+    return best;
+  }
+
   /** Smallest matching rule index in [start, end), or -1. */
   first(c: MatchCtx): number {
     let best = NONE;

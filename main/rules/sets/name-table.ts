@@ -12,9 +12,17 @@ export class NameTable {
   private mask = 15;
   private shift = 28;
   size = 0;
+  /**
+   * For big tables, a bit filter of ~8 bits per name (128 KiB for 100k names,
+   * so it stays in cache): most suffixes of most hosts are in no set, and one
+   * bit test then replaces a probe into the multi-megabyte table.
+   */
+  private filter: Int32Array | null = null;
+  private filterShift = 32;
 
   /** Sets `name` to `merge(old, val)` (or `val` when new). */
   set(name: string, val: number, merge: (old: number, val: number) => number = (_o, v) => v): void {
+    this.filter = null;
     if ((this.size + 1) * 2 > this.mask + 1) this.grow();
     const h = nameHash(name) || 1;
     let slot = Math.imul(h, 0x9e3779b1) >>> this.shift;
@@ -38,6 +46,14 @@ export class NameTable {
   /** The value for host.slice(offset) whose nameHash is `hash`, or -1. */
   get(host: string, offset: number, hash: number): number {
     const h = hash || 1;
+    const f = this.filter;
+    if (f !== null) {
+      const b = Math.imul(h, 0x85ebca6b) >>> this.filterShift;
+      if ((f[b >>> 5]! & (1 << (b & 31))) === 0) return -1;
+    } else if (this.size > 4096) {
+      this.buildFilter();
+      return this.get(host, offset, hash);
+    }
     const hashes = this.hashes;
     let slot = Math.imul(h, 0x9e3779b1) >>> this.shift;
     for (;;) {
@@ -54,6 +70,20 @@ export class NameTable {
   /** Every (name, value). */
   *entries(): IterableIterator<[string, number]> {
     for (let i = 0; i <= this.mask; i++) if (this.hashes[i] !== 0) yield [this.keys[i]!, this.vals[i]!];
+  }
+
+  private buildFilter(): void {
+    let bits = 10;
+    while (bits < 24 && 2 ** bits < this.size * 8) bits++;
+    const f = new Int32Array(2 ** (bits - 5));
+    this.filterShift = 32 - bits;
+    for (let i = 0; i <= this.mask; i++) {
+      const h = this.hashes[i]!;
+      if (h === 0) continue;
+      const b = Math.imul(h, 0x85ebca6b) >>> this.filterShift;
+      f[b >>> 5]! |= 1 << (b & 31);
+    }
+    this.filter = f;
   }
 
   private grow(): void {
