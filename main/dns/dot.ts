@@ -190,7 +190,6 @@ export class DotClient implements Upstream {
         servername: net.isIP(ns.host) ? undefined : ns.host,
         rejectUnauthorized: !ns.skipCertVerify,
         ca: this.deps.tls?.ca as tls.ConnectionOptions['ca'],
-        ALPNProtocols: ['dot'],
       });
       s.on('error', reject);
       s.once('secureConnect', () => {
