@@ -29,6 +29,7 @@ module.exports = {
     layer('dns', ['config/', 'native/']),
     layer('capture', ['config/']),
     layer('outbound', ['config/', 'native/']),
+    layer('proxy-providers', ['config/', 'outbound/']),
     layer('inbound', ['sniff/', 'native/', 'config/']),
     layer('stats', []),
     layer('tunnel', ['rules/', 'outbound/', 'dns/', 'stats/', 'sniff/', 'config/']),

@@ -71,6 +71,8 @@ export interface OutboundSet extends OutboundRegistry, TargetCheck {
   setProviders(providers: readonly ProviderMembers[]): void;
   /** Recompute provider proxies and group members (select keeps its choice if still present). */
   refreshMembers(): void;
+  /** Whether a group using proxy provider `name` picked a connection within the last `ms` (lazy health checks). */
+  providerUsedWithin(name: string, ms: number): boolean;
 }
 
 export const GLOBAL = 'GLOBAL';
@@ -163,6 +165,10 @@ export function buildOutbounds(config: Pick<Config, 'proxies' | 'proxyGroups'>, 
       refreshMembers();
     },
     refreshMembers,
+    providerUsedWithin(name, ms) {
+      const since = Date.now() - ms;
+      return groups.some((g) => (g.cfg.includeAllProviders || g.cfg.use?.includes(name)) && g.lastUsedAt() >= since);
+    },
     async testDelay(name, url, timeoutMs, expected = '') {
       const o = lookup(name);
       if (!o) throw new SyError('SY_ERR_NET_UNKNOWN_OUTBOUND', { value: name });

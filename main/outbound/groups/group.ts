@@ -46,6 +46,11 @@ export abstract class GroupBase implements OutboundGroup {
     this.memberList = cfg.proxies;
   }
 
+  /** When a real connection last picked through this group (ms since epoch; 0 = never). */
+  lastUsedAt(): number {
+    return this.lastUsed;
+  }
+
   /** The current members in order: the listed ones, plus provider proxies once setMembers() ran (members.ts). */
   get members(): readonly string[] {
     return this.memberList;
