@@ -16,6 +16,7 @@ import { openGeoIp, type GeoIpReader } from './rules/geoip.js';
 import { createDnsService, type DnsService } from './dns/index.js';
 import { createConnectionTracker, createTrafficSampler, createMemorySampler, type ConnectionTable } from './stats/index.js';
 import { createTunnel, type Tunnel } from './tunnel/tunnel.js';
+import type { SpliceAdopter } from './tunnel/relay.js';
 import { createTproxyTcpInbound, createTproxyUdpInbound, createMixedInbound, type NativeInbound } from './inbound/index.js';
 import { createController, createFileStore, type Controller } from './controller/index.js';
 import { captureInputFrom, installCapture, removeCapture, startDeadman, createCommandRunner, type RunCommand } from './capture/index.js';
@@ -29,7 +30,11 @@ export type { Engine } from './engine/types.js';
 import { sniffPorts } from './engine/sniff-ports.js';
 import { systemResolver } from './engine/system-resolver.js';
 
-export type NativeApi = NativeInbound & NativeSockets;
+/** The native zero-copy relay as the engine uses it (native/index.ts createSpliceRelay). */
+interface NativeSplice {
+  createSpliceRelay?: () => (SpliceAdopter & { close(): void }) | null;
+}
+export type NativeApi = NativeInbound & NativeSockets & NativeSplice;
 
 export interface EngineOptions {
   configFile: string;
@@ -119,7 +124,12 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
       tcp: (b: Buffer) => sniff(b, 'tcp'),
       udp: (b: Buffer) => sniff(b, 'udp'),
     };
+    // Established TCP flows go to the native splice thread (SWITCHYARD_SPLICE=0: Node pipes, for comparison).
+    const splice = native?.createSpliceRelay && process.env.SWITCHYARD_SPLICE !== '0' ? native.createSpliceRelay() : null;
+    if (splice) started.push({ start: async () => {}, close: async () => splice.close() });
+
     const tunnel = createTunnel({
+      splice,
       engine: () => gen.rules,
       mode: () => mode,
       outbounds: () => gen.outbounds,

@@ -11,7 +11,8 @@
         "src/errors.cc",
         "src/sockaddr.cc",
         "src/sockets.cc",
-        "src/transparent_udp.cc"
+        "src/transparent_udp.cc",
+        "src/splice_relay.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED"],
@@ -20,7 +21,7 @@
       "cflags": ["-O2", "-fexceptions", "-Wall", "-Wextra"],
       "cflags_cc": ["-O2", "-fexceptions", "-std=c++17", "-Wall", "-Wextra"],
       "conditions": [
-        ["OS!='linux'", { "sources!": ["src/sockets.cc", "src/transparent_udp.cc"] }]
+        ["OS!='linux'", { "sources!": ["src/sockets.cc", "src/transparent_udp.cc", "src/splice_relay.cc"] }]
       ]
     }
   ]

@@ -61,7 +61,16 @@ interface NativeUdp {
   replySocketCount(): number;
 }
 
+interface NativeSplice {
+  add(clientFd: number, remoteFd: number, idleMs: number, headUp?: Buffer, headDown?: Buffer): number;
+  counts(id: number): [number, number] | undefined;
+  kill(id: number): boolean;
+  close(): void;
+  stats(): SpliceRelayStats;
+}
+
 interface Addon {
+  SpliceRelay: new (o: SpliceRelayOptions, onClosed: (id: number, reason: string, up: number, down: number) => void) => NativeSplice;
   createTransparentTcpListener(o: TransparentTcpListenerOptions): number;
   createMarkedTcpSocket(family: 4 | 6, mark: number): number;
   createMarkedUdpSocket(family: 4 | 6, mark: number): number;
@@ -247,4 +256,144 @@ export class TransparentUdp {
     this.closed = true;
     this.native.close();
   }
+}
+
+export interface SpliceRelayOptions {
+  /** Idle pipe pairs kept for reuse (each holds 2 fds); default 64. */
+  maxPoolPipes?: number;
+}
+
+export interface SpliceRelayStats {
+  /** connections relayed now */
+  connections: number;
+  /** pipe pairs open (in flight + pooled) */
+  pipesOpen: number;
+  /** idle pipe pairs in the pool */
+  pipesPooled: number;
+}
+
+/** How a spliced connection ended: as the Node relay words it. */
+export type SpliceEnd = 'closed' | 'timeout' | `error: ${string}`;
+
+/** A connection handed to the native relay: live counts and kill. */
+export interface SplicedConnection {
+  readonly id: number;
+  /** bytes client -> remote so far (including the head) */
+  upload(): number;
+  /** bytes remote -> client so far */
+  download(): number;
+  /** Closes both sides; onEnd follows with 'error: killed'. Idempotent. */
+  kill(): void;
+}
+
+export interface AdoptOptions {
+  /** Close both sides after this long with no bytes either way (ms); 0 = never. */
+  idleMs: number;
+  /** Bytes already read from the client (sniffing) to send to the remote first. */
+  head?: Buffer;
+}
+
+interface SocketHandle {
+  fd?: number;
+  writeQueueSize?: number;
+}
+
+/** The fd of a plain TCP socket Node owns, or -1 (TLS, pipes, not yet open). */
+function tcpFd(s: net.Socket): number {
+  const h = (s as unknown as { _handle?: SocketHandle | null })._handle;
+  return h && typeof h.fd === 'number' && h.fd >= 0 && !h.writeQueueSize ? h.fd : -1;
+}
+
+/** Whatever Node has already read but nobody consumed (the socket must be paused). */
+function takeBuffered(s: net.Socket): Buffer[] {
+  const out: Buffer[] = [];
+  for (let i = 0; i < 1024 && s.readableLength > 0; i++) {
+    const chunk = s.read() as Buffer | string | null;
+    if (chunk === null) break;
+    out.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  }
+  return out;
+}
+
+/**
+ * The zero-copy TCP relay (native/src/splice_relay.cc): established
+ * connections are relayed by a native epoll thread with splice(), so their
+ * bytes never enter JavaScript. Lifecycle: one thread from construction to
+ * close(); close() ends every relayed connection without callbacks.
+ */
+export class SpliceRelay {
+  private readonly native: NativeSplice;
+  private readonly ends = new Map<number, (why: SpliceEnd, up: number, down: number) => void>();
+  private closed = false;
+
+  constructor(opts: SpliceRelayOptions = {}) {
+    this.native = new (load().SpliceRelay)(opts, (id, reason, up, down) => {
+      const end = this.ends.get(id);
+      if (!end) return;
+      this.ends.delete(id);
+      end(reason as SpliceEnd, up, down);
+    });
+  }
+
+  /**
+   * Hands two connected sockets to the native thread and destroys the Node
+   * sockets (which closes only Node's fd: the connections stay up). Bytes
+   * Node already buffered are sent first (after `head` for the client).
+   * Returns null, leaving the sockets untouched, when they cannot be handed
+   * over: not plain TCP, writes still queued, or a FIN already consumed by
+   * Node. `onEnd` fires once, from the event loop, with the final counts.
+   */
+  adopt(client: net.Socket, remote: net.Socket, opts: AdoptOptions, onEnd: (why: SpliceEnd, up: number, down: number) => void): SplicedConnection | null {
+    if (this.closed) return null;
+    const cfd = tcpFd(client);
+    const rfd = tcpFd(remote);
+    if (cfd < 0 || rfd < 0 || client.destroyed || remote.destroyed || client.connecting || remote.connecting) return null;
+    if (client.writableLength || remote.writableLength || client.readableEnded || remote.readableEnded) return null;
+    const rs = (s: net.Socket) => (s as unknown as { _readableState?: { ended?: boolean } })._readableState?.ended === true;
+    if (rs(client) || rs(remote)) return null; // the FIN is buffered in Node, the kernel will not report it again
+    client.pause();
+    remote.pause();
+    const up = [...(opts.head && opts.head.length ? [opts.head] : []), ...takeBuffered(client)];
+    const down = takeBuffered(remote);
+    const id = this.native.add(cfd, rfd, opts.idleMs, up.length ? Buffer.concat(up) : undefined, down.length ? Buffer.concat(down) : undefined);
+    let final: [number, number] | undefined;
+    let last: [number, number] = [0, 0];
+    this.ends.set(id, (why, u, d) => {
+      final = [u, d];
+      onEnd(why, u, d);
+    });
+    // NOTE: destroy() closes only Node's fd; the native dup keeps the connection (reference.md §7.1).
+    client.removeAllListeners('data');
+    remote.removeAllListeners('data');
+    client.destroy();
+    remote.destroy();
+    // Between the native close and onEnd the live counts are gone: keep the last seen.
+    const counts = (): [number, number] => final ?? (last = this.native.counts(id) ?? last);
+    return {
+      id,
+      upload: () => counts()[0],
+      download: () => counts()[1],
+      kill: () => {
+        this.native.kill(id);
+      },
+    };
+  }
+
+  stats(): SpliceRelayStats {
+    return this.native.stats();
+  }
+
+  /** Stops the thread and closes every relayed connection (no onEnd). Idempotent. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.ends.clear();
+    this.native.close();
+  }
+}
+
+/** A SpliceRelay, or null when the addon is not built (callers fall back to Node streams). */
+export function createSpliceRelay(opts: SpliceRelayOptions = {}): SpliceRelay | null {
+  if (!nativeAvailable()) return null;
+  return new SpliceRelay(opts);
 }

@@ -1,8 +1,17 @@
-// TCP relay between the client and the outbound: stream pipes both ways (no
-// per-chunk JavaScript), half-close carried across, idle timeout, and one
-// completion callback with the reason. Byte counts are sampled from the
-// sockets (bytesRead/bytesWritten) by the stats layer, not counted here.
+// TCP relay between the client and the outbound, started once the outbound is
+// dialed and the sniffed head is known. Two implementations behind one call:
+//
+// - the native splice relay (native/src/splice_relay.cc), handed in as a
+//   SpliceAdopter: both sockets go to a native epoll thread and the bytes never
+//   enter JavaScript (reference.md §7.1); counts come from the native side;
+// - Node stream pipes both ways (no per-chunk JavaScript) when the addon is
+//   missing or the sockets cannot be handed over (not plain TCP, writes
+//   queued, FIN already read); counts are sampled from the sockets.
+//
+// Both carry half-close across, end idle connections after `idleMs`, reset
+// the other side on an error, and call `onEnd` exactly once with the reason.
 import type { Socket } from 'node:net';
+import type { ByteCounters } from '../core/stats.js';
 
 export interface RelayOptions {
   /** Destroy both sides after this long with no traffic either way (ms). */
@@ -13,7 +22,55 @@ export interface RelayOptions {
 
 export type RelayEnd = 'closed' | 'timeout' | `error: ${string}`;
 
-/** Relays until both directions are done; `onEnd` fires exactly once. */
+/** The native relay as the tunnel sees it (structurally native/index.ts SpliceRelay; tunnel/ does not import native/). */
+export interface SpliceAdopter {
+  /** Takes both sockets over, or returns null and leaves them untouched. */
+  adopt(
+    client: Socket,
+    remote: Socket,
+    opts: { idleMs: number; head?: Buffer },
+    onEnd: (why: RelayEnd, up: number, down: number) => void,
+  ): { upload(): number; download(): number; kill(): void } | null;
+}
+
+/** A running relay: its live byte counts (ByteCounters semantics) and kill (DELETE /connections/:id). */
+export interface RelayHandle {
+  readonly counters: ByteCounters;
+  kill(): void;
+  /** 'splice' or 'pipe': which implementation carries the bytes. */
+  readonly kind: 'splice' | 'pipe';
+}
+
+/**
+ * Relays `client` <-> `remote` until both directions are done; `onEnd` fires
+ * exactly once. Uses `splice` when given and the sockets can be handed over.
+ */
+export function startRelay(
+  client: Socket,
+  remote: Socket,
+  opts: RelayOptions,
+  splice: SpliceAdopter | null | undefined,
+  onEnd: (why: RelayEnd) => void,
+): RelayHandle {
+  // NOTE: Nagle would hold back a small request behind an unacked one; the
+  // option lives on the socket, so it survives the hand-over.
+  client.setNoDelay(true);
+  remote.setNoDelay(true);
+  if (splice) {
+    const s = splice.adopt(client, remote, opts.head ? { idleMs: opts.idleMs, head: opts.head } : { idleMs: opts.idleMs }, (why) => onEnd(why));
+    if (s) return { kind: 'splice', counters: { upload: () => s.upload(), download: () => s.download() }, kill: () => s.kill() };
+  }
+  const upBase = remote.bytesWritten;
+  const downBase = client.bytesWritten;
+  const kill = relay(client, remote, opts, onEnd);
+  return {
+    kind: 'pipe',
+    counters: { upload: () => remote.bytesWritten - upBase, download: () => client.bytesWritten - downBase },
+    kill,
+  };
+}
+
+/** The Node stream relay; returns kill. Relays until both directions are done; `onEnd` fires exactly once. */
 export function relay(client: Socket, remote: Socket, opts: RelayOptions, onEnd: (why: RelayEnd) => void): () => void {
   let ended = false;
   let reason: RelayEnd = 'closed';

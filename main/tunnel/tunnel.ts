@@ -13,7 +13,7 @@ import { formatHostPort } from '../core/address.js';
 import { isSyError } from '../core/errors.js';
 import { preprocess, type PreprocessDeps } from './preprocess.js';
 import { peekHost, type SniffFn } from './peek.js';
-import { relay } from './relay.js';
+import { startRelay, type RelayHandle, type SpliceAdopter } from './relay.js';
 import { decide, resolveRoute, type RouteDeps, type Route } from './route.js';
 import { createUdpNat, type UdpNat } from './udp-nat.js';
 
@@ -36,6 +36,8 @@ export interface TunnelDeps extends RouteDeps, PreprocessDeps {
   tcpIdleMs?: number;
   /** ms */
   udpIdleMs?: number;
+  /** The native zero-copy relay; absent = Node stream pipes. */
+  splice?: SpliceAdopter | null;
 }
 
 export interface Tunnel extends Dispatcher {
@@ -144,15 +146,13 @@ export function createTunnel(deps: TunnelDeps): Tunnel {
       return;
     }
     if (!meta.remoteDestination && remote.remoteAddress) meta.remoteDestination = remote.remoteAddress;
-    const upBase = remote.bytesWritten;
-    const downBase = socket.bytesWritten;
-    let kill: () => void = () => {};
+    let handle: RelayHandle | undefined;
     const tracked = deps.tracker.open(
       info,
-      { upload: () => remote.bytesWritten - upBase, download: () => socket.bytesWritten - downBase },
-      () => kill(),
+      { upload: () => handle?.counters.upload() ?? 0, download: () => handle?.counters.download() ?? 0 },
+      () => handle?.kill(),
     );
-    kill = relay(socket, remote, { idleMs: tcpIdleMs, head: firstBytes }, (why) => tracked.closed(why));
+    handle = startRelay(socket, remote, { idleMs: tcpIdleMs, head: firstBytes }, deps.splice, (why) => tracked.closed(why));
   };
 
   const nat: UdpNat = createUdpNat({

@@ -1,8 +1,9 @@
 // Module entry: exports the socket factories and the TransparentUdp class.
-// Room is left for a splice relay (issue 6) as a separate source file.
+// SpliceRelay (splice_relay.cc): the zero-copy TCP relay of established flows.
 #include <napi.h>
 
 #include "sockets.h"
+#include "splice_relay.h"
 #include "transparent_udp.h"
 
 namespace {
@@ -13,6 +14,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("createMarkedUdpSocket", Napi::Function::New(env, sy::CreateMarkedUdpSocket));
   exports.Set("closeFd", Napi::Function::New(env, sy::CloseFd));
   exports.Set("TransparentUdp", sy::TransparentUdp::Init(env));
+  exports.Set("SpliceRelay", sy::SpliceRelay::Init(env));
   return exports;
 }
 

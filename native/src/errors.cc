@@ -15,6 +15,11 @@ const char* ErrnoName(int err) {
     case EAGAIN: return "EAGAIN";
     case EBADF: return "EBADF";
     case ECONNREFUSED: return "ECONNREFUSED";
+    case ECONNRESET: return "ECONNRESET";
+    case ECONNABORTED: return "ECONNABORTED";
+    case EPIPE: return "EPIPE";
+    case ETIMEDOUT: return "ETIMEDOUT";
+    case ENOTCONN: return "ENOTCONN";
     case EHOSTUNREACH: return "EHOSTUNREACH";
     case EINVAL: return "EINVAL";
     case EMFILE: return "EMFILE";
