@@ -28,7 +28,8 @@ export function RuleSetsPage() {
                 <dt>{t('sets.entries')}</dt>
                 <dd data-testid="rule-set-count">{i.num(p.ruleCount)}</dd>
                 <dt>{t('sets.updated')}</dt>
-                <dd>{p.updatedAt ? i.relative(p.updatedAt) : t('common.never')}</dd>
+                {/* mihomo sends Go's zero time for "never" */}
+                <dd>{p.updatedAt && !p.updatedAt.startsWith('0001') ? i.relative(p.updatedAt) : t('common.never')}</dd>
                 {p.url && (
                   <>
                     <dt>{t('sets.url')}</dt>
