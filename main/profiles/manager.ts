@@ -9,15 +9,16 @@
 //   injected `reload`; when that fails nothing changes;
 // - operations run one at a time (one process; the CLI and a running core
 //   editing the same home at once are not coordinated).
-import { readFile, stat } from 'node:fs/promises';
-import { basename, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { SyError, isSyError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import { download as httpDownload, redactUrl, checkUrl, type DownloadOptions, type DownloadResult, DOWNLOAD_DEFAULTS } from './download.js';
+import { redactUrl, checkUrl, type DownloadOptions, type DownloadResult } from './download.js';
+import { badInput, checkInterval, DEFAULT_URL_INTERVAL, defaultName, find, sourceLabel, uniqueName } from './helpers.js';
+import { fetchSource, type Fetched } from './source.js';
 import { applyOverride, parseOverride } from './override.js';
 import { createAutoUpdater, type AutoUpdater } from './scheduler.js';
-import { isProfileId, newProfileId, profilePaths, readIndex, readText, removeFiles, writeAtomic, type ProfilePaths } from './store.js';
-import type { ProfileIndex, ProfileRecord, ProfileView, SubscriptionInfo } from './types.js';
+import { newProfileId, profilePaths, readIndex, readText, removeFiles, writeAtomic, type ProfilePaths } from './store.js';
+import type { ProfileIndex, ProfileRecord, ProfileView } from './types.js';
 import { cleanName } from './userinfo.js';
 import { checkCandidate, invalidProfile } from './validate.js';
 
@@ -50,8 +51,6 @@ export interface ProfilePatch {
   interval?: number;
 }
 
-const DAY = 86_400;
-const MAX_INTERVAL = 365 * DAY;
 
 export class ProfileManager {
   readonly paths: ProfilePaths;
@@ -80,29 +79,29 @@ export class ProfileManager {
     });
   }
 
-  add(input: AddProfileInput): Promise<ProfileView> {
+  async add(input: AddProfileInput): Promise<ProfileView> {
+    const given = [input.url, input.file, input.payload].filter((x) => x !== undefined).length;
+    if (given !== 1) throw badInput('add', input.url ?? input.file, 'exactly one of url, file or payload');
+    const interval = checkInterval(input.interval ?? (input.url !== undefined ? DEFAULT_URL_INTERVAL : 0));
+    const id = newProfileId();
+    const rec: ProfileRecord = {
+      id,
+      name: '',
+      source: input.url !== undefined ? { type: 'url', url: checkUrl(input.url).toString() } : input.file !== undefined ? { type: 'file', path: resolve(input.file) } : { type: 'local' },
+      interval: input.url !== undefined ? interval : 0,
+      updatedAt: 0,
+      lastError: null,
+      failures: 0,
+      userinfo: null,
+    };
+    const got: Fetched | null = input.payload !== undefined ? { text: input.payload, name: '', userinfo: null, validators: {} } : await fetchSource(rec, this.d);
+    if (got === null) throw new SyError('SY_ERR_PROFILE_EMPTY', { where: sourceLabel(rec) });
     return this.serial(async () => {
-      const given = [input.url, input.file, input.payload].filter((x) => x !== undefined).length;
-      if (given !== 1) throw badInput('add', input.url ?? input.file, 'exactly one of url, file or payload');
-      const interval = checkInterval(input.interval ?? (input.url !== undefined ? DAY : 0));
       const idx = await readIndex(this.paths.index);
-      const id = newProfileId();
-      const rec: ProfileRecord = {
-        id,
-        name: '',
-        source: input.url !== undefined ? { type: 'url', url: checkUrl(input.url).toString() } : input.file !== undefined ? { type: 'file', path: resolve(input.file) } : { type: 'local' },
-        interval: input.url !== undefined ? interval : 0,
-        updatedAt: 0,
-        lastError: null,
-        failures: 0,
-        userinfo: null,
-      };
-      const got = input.payload !== undefined ? { text: input.payload, name: '', userinfo: null } : await this.fetchSource(rec);
-      if (got === null) throw new SyError('SY_ERR_PROFILE_EMPTY', { where: sourceLabel(rec) });
       rec.name = uniqueName(idx, cleanName(input.name ?? '') || got.name || defaultName(rec));
       await this.install(rec, got.text, '');
       rec.userinfo = got.userinfo;
-      Object.assign(rec, got.validators ?? {});
+      Object.assign(rec, got.validators);
       rec.updatedAt = this.now();
       idx.profiles.push(rec);
       await this.saveIndex(idx);
@@ -112,20 +111,25 @@ export class ProfileManager {
   }
 
   /** Update now from the URL or file. On failure the error is recorded on the profile and thrown; the working profile stays. */
-  update(ref: string): Promise<ProfileView> {
+  async update(ref: string): Promise<ProfileView> {
+    const first = await this.serial(async () => find(await readIndex(this.paths.index), ref));
+    // The download runs outside the lock; its outcome is applied under it.
+    const got = await fetchSource(first, this.d).then(
+      (r) => ({ ok: true as const, r }),
+      (e: unknown) => ({ ok: false as const, e }),
+    );
     return this.serial(async () => {
       const idx = await readIndex(this.paths.index);
-      const rec = find(idx, ref);
+      const rec = find(idx, first.id);
       try {
-        if (rec.source.type === 'local') throw new SyError('SY_ERR_PROFILE_NO_SOURCE', { where: `profile ${rec.name}` });
-        const got = await this.fetchSource(rec);
-        if (got !== null) {
+        if (!got.ok) throw got.e;
+        if (got.r !== null) {
           const override = (await readText(this.paths.override(rec.id))) ?? '';
-          await this.install(rec, got.text, override, idx.active === rec.id);
-          rec.userinfo = got.userinfo ?? rec.userinfo;
+          await this.install(rec, got.r.text, override, idx.active === rec.id);
+          rec.userinfo = got.r.userinfo ?? rec.userinfo;
           delete rec.etag;
           delete rec.lastModified;
-          Object.assign(rec, got.validators ?? {});
+          Object.assign(rec, got.r.validators);
         }
         rec.updatedAt = this.now();
         rec.lastError = null;
@@ -241,29 +245,6 @@ export class ProfileManager {
     void this.auto?.reschedule();
   }
 
-  /** The source's text; null = unchanged since the last download (304). */
-  private async fetchSource(rec: ProfileRecord): Promise<{ text: string; name: string; userinfo: SubscriptionInfo | null; validators?: { etag?: string; lastModified?: string } } | null> {
-    if (rec.source.type === 'url') {
-      const dl = this.d.download ?? httpDownload;
-      const r = await dl(rec.source.url, { ...this.d.downloadOptions, ...(rec.etag ? { etag: rec.etag } : {}), ...(rec.lastModified ? { lastModified: rec.lastModified } : {}) });
-      if (r.notModified) return null;
-      const validators = { ...(r.etag ? { etag: r.etag } : {}), ...(r.lastModified ? { lastModified: r.lastModified } : {}) };
-      return { text: r.body, name: r.filename, userinfo: r.userinfo, validators };
-    }
-    if (rec.source.type === 'file') {
-      const path = rec.source.path;
-      const max = this.d.downloadOptions?.maxBytes ?? DOWNLOAD_DEFAULTS.maxBytes;
-      try {
-        const st = await stat(path);
-        if (st.size > max) throw new SyError('SY_ERR_PROFILE_TOO_LARGE', { where: path, value: st.size, expected: `at most ${max} bytes` });
-        return { text: await readFile(path, 'utf8'), name: basename(path).replace(/\.(ya?ml)$/i, ''), userinfo: null };
-      } catch (e) {
-        throw isSyError(e) ? e : new SyError('SY_ERR_PROFILE_IO', { where: path, cause: e });
-      }
-    }
-    throw new SyError('SY_ERR_PROFILE_NO_SOURCE', { where: `profile ${rec.name}` });
-  }
-
   private effective(rec: ProfileRecord, base: string, overrideText: string): string {
     const header = `# switchyard: profile "${rec.name.replace(/[\r\n]/g, ' ')}" (${rec.id}) with its override applied. Generated: edit the override, not this file.`;
     return applyOverride(base, parseOverride(overrideText, this.paths.override(rec.id)), header);
@@ -313,38 +294,4 @@ export class ProfileManager {
     const hasOverride = ((await readText(this.paths.override(p.id))) ?? '').trim() !== '';
     return { ...structuredClone(p), active: idx.active === p.id, file: this.paths.effective(p.id), hasOverride };
   }
-}
-
-function find(idx: ProfileIndex, ref: string): ProfileRecord {
-  const byId = isProfileId(ref) ? idx.profiles.find((p) => p.id === ref) : undefined;
-  if (byId) return byId;
-  const named = idx.profiles.filter((p) => p.name === ref);
-  if (named.length === 1) return named[0]!;
-  throw new SyError('SY_ERR_PROFILE_NOT_FOUND', { value: ref, expected: `an id or name of: ${idx.profiles.map((p) => p.name).join(', ') || '(no profiles)'}` });
-}
-
-function checkInterval(v: number): number {
-  if (!Number.isInteger(v) || v < 0 || v > MAX_INTERVAL) throw badInput('interval', v, `whole seconds in 0..${MAX_INTERVAL} (0 = manual)`);
-  if (v > 0 && v < 60) throw badInput('interval', v, 'at least 60 seconds, or 0 for manual');
-  return v;
-}
-
-const badInput = (where: string, value: unknown, expected: string) => new SyError('SY_ERR_PROFILE_BAD_INPUT', { where, value, expected });
-
-function sourceLabel(rec: ProfileRecord): string {
-  return rec.source.type === 'url' ? redactUrl(rec.source.url) : rec.source.type === 'file' ? rec.source.path : `profile ${rec.id}`;
-}
-
-function defaultName(rec: ProfileRecord): string {
-  if (rec.source.type === 'url') {
-    const u = new URL(rec.source.url);
-    return cleanName(u.hostname) || 'profile';
-  }
-  return rec.source.type === 'file' ? cleanName(basename(rec.source.path)) : 'profile';
-}
-
-function uniqueName(idx: ProfileIndex, name: string): string {
-  let n = name;
-  for (let i = 2; idx.profiles.some((p) => p.name === n) && i < 1000; i++) n = `${name} (${i})`;
-  return n;
 }
