@@ -76,7 +76,7 @@ export class MmdbCountry implements GeoIpReader {
     return db.readUInt32BE(bit === 0 ? o : o + 4);
   }
 
-  /** Country of a parsed address; `ip` is its text (used once per data record). */
+  /** Country of a parsed address; `ip` is its text (normalised and decoded once per data record). */
   countryAddr(a: Addr, ip: string): string | null {
     if (a.fam === 0) return null;
     const n = this.nodeCount;
@@ -95,7 +95,7 @@ export class MmdbCountry implements GeoIpReader {
     if (node <= n) return null; // n = "no data"; < n would be a malformed tree
     let cc = this.byPointer.get(node);
     if (cc === undefined) {
-      cc = countryOf(this.safeGet(ip));
+      cc = countryOf(this.safeGet(normalizeIp(ip)));
       this.byPointer.set(node, cc);
     }
     return cc;

@@ -27,36 +27,60 @@ export const MIN_SEGMENT = 4;
 const NONE = 0x7fffffff;
 const keepFirst = (old: number): number => old; // rules are added in index order: the first wins
 
-/** IPv4 prefixes by length (masked network → smallest index) plus IPv6 prefixes in order. */
+/**
+ * IP-CIDR rules of a segment: IPv4 prefixes cut into elementary intervals,
+ * each labelled with the smallest rule index covering it, so a lookup is one
+ * binary search; IPv6 prefixes (rare in rule lists) are tested in order.
+ */
 class PrefixIndex {
-  private readonly byLen: { shift: number; map: Map<number, number> }[] = [];
-  private readonly all: { len: number; map: Map<number, number> }[] = [];
+  private pending: { p: Prefix; idx: number }[] = [];
+  /** Interval starts, ascending; interval j is [starts[j], starts[j+1]). */
+  private starts = new Float64Array(0);
+  /** Smallest covering rule index per interval, or NONE. */
+  private best = new Int32Array(0);
   private readonly v6: { p: Prefix; idx: number }[] = [];
   add(p: Prefix, idx: number): void {
-    if (p.fam === 6) {
-      this.v6.push({ p, idx });
-      return;
-    }
-    let e = this.all.find((x) => x.len === p.bits);
-    if (!e) this.all.push((e = { len: p.bits, map: new Map() }));
-    const key = (p.lo4 >>> (32 - p.bits)) | 0; // int32 keys stay small integers (no heap numbers)
-    if (p.bits === 0) {
-      if (!e.map.has(0)) e.map.set(0, idx);
-    } else if (!e.map.has(key)) e.map.set(key, idx); // added in index order: keep the smallest
+    if (p.fam === 6) this.v6.push({ p, idx });
+    else this.pending.push({ p, idx });
   }
   seal(): this {
-    for (const { len, map } of this.all.sort((a, b) => b.len - a.len)) this.byLen.push({ shift: 32 - len, map });
+    const cuts = new Set<number>();
+    for (const { p } of this.pending) {
+      cuts.add(p.lo4);
+      cuts.add(p.hi4 + 1);
+    }
+    const starts = [...cuts].sort((a, b) => a - b);
+    const best = new Int32Array(starts.length).fill(NONE);
+    for (const { p, idx } of this.pending) {
+      // Intervals inside [lo4, hi4]: from the one starting at lo4 up to the one before hi4 + 1.
+      let j = lowerBound(starts, p.lo4);
+      for (; j < starts.length && starts[j]! <= p.hi4; j++) if (idx < best[j]!) best[j] = idx;
+    }
+    this.starts = Float64Array.from(starts);
+    this.best = best;
+    this.pending = [];
     return this;
   }
   get empty(): boolean {
-    return this.all.length === 0 && this.v6.length === 0;
+    return this.starts.length === 0 && this.v6.length === 0;
   }
   first(a: Addr, best: number): number {
     if (a.fam === 4) {
-      for (const { shift, map } of this.byLen) {
-        const key = shift === 32 ? 0 : (a.v4 >>> shift) | 0;
-        const v = map.get(key);
-        if (v !== undefined && v < best) best = v;
+      const s = this.starts;
+      let lo = 0;
+      let hi = s.length - 1;
+      let j = -1; // last start <= x
+      const x = a.v4;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        if (s[mid]! <= x) {
+          j = mid;
+          lo = mid + 1;
+        } else hi = mid - 1;
+      }
+      if (j >= 0) {
+        const v = this.best[j]!;
+        if (v < best) best = v;
       }
     } else if (a.fam === 6) {
       for (const { p, idx } of this.v6) {
@@ -66,6 +90,17 @@ class PrefixIndex {
     }
     return best;
   }
+}
+
+function lowerBound(a: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 export class Segment {

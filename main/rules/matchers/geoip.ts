@@ -14,7 +14,7 @@ export interface GeoIpReader {
   country(ip: string): string | null;
   /** Entries in the database (for /rules size), -1 if unknown. */
   readonly size?: number;
-  /** Faster lookup on an already parsed address (`ip` is its text). */
+  /** Faster lookup on an already parsed address (`ip` is its text as written, not normalised). */
   countryAddr?(a: Addr, ip: string): string | null;
 }
 
@@ -58,7 +58,7 @@ export class GeoIpCond implements Cond {
     if (cc === undefined) {
       const geo = this.geo;
       const raw = useSrc ? c.meta.srcIP : c.meta.dstIP;
-      cc = geo === null ? null : geo.countryAddr ? geo.countryAddr(a, normalizeIp(raw)) : geo.country(normalizeIp(raw));
+      cc = geo === null ? null : geo.countryAddr ? geo.countryAddr(a, raw) : geo.country(normalizeIp(raw));
       cc = cc ? cc.toUpperCase() : null;
       if (useSrc) st.srcCountry = cc;
       else st.dstCountry = cc;
