@@ -207,6 +207,8 @@ export interface ApiProxyProvider {
   testUrl: string;
   expectedStatus: string;
   updatedAt?: string;
+  /** From the subscription's `subscription-userinfo` header (http providers). */
+  subscriptionInfo?: { Upload: number; Download: number; Total: number; Expire: number };
 }
 
 export interface ApiProxyProviders {

@@ -55,6 +55,8 @@ export interface OutboundDetails {
   port?: number;
   interface?: string;
   routingMark?: number;
+  /** Proxies from a proxy provider: its name (mihomo's `provider-name`). */
+  providerName?: string;
 }
 
 export interface DelayTestOptions {
@@ -83,6 +85,27 @@ export interface RuleProviderView extends RuleProviderStatus {
   interval?: number;
   /** Inline providers: the payload lines. */
   payload?: readonly string[];
+}
+
+/** One proxy provider as the routes need it (GET/PUT /providers/proxies). */
+export interface ProxyProviderView {
+  name: string;
+  vehicleType: 'HTTP' | 'File' | 'Inline';
+  /** Its current proxies' names, in order (looked up through OutboundsView). */
+  proxies: readonly string[];
+  testUrl: string;
+  expectedStatus: string;
+  /** RFC 3339; absent before the first successful load. */
+  updatedAt?: string;
+  subscriptionInfo?: { Upload: number; Download: number; Total: number; Expire: number };
+}
+
+export interface ProxyProvidersView {
+  list(): readonly ProxyProviderView[];
+  /** Update now; rejects with a coded error (and keeps the last good list) on failure. */
+  update(name: string): Promise<void>;
+  /** Health-check every proxy of the provider; resolves to the delays of those that answered. */
+  healthCheck(name: string): Promise<Record<string, number>>;
 }
 
 export interface RuleProvidersView {
@@ -154,6 +177,8 @@ export interface ControllerDeps {
   /** The current compiled rules (swapped on reload, hence a getter). */
   rules(): Pick<RuleEngine, 'rules' | 'stats' | 'setDisabled'>;
   readonly ruleProviders: RuleProvidersView;
+  /** `proxy-providers:`; absent = only the `default` Compatible provider is served. */
+  readonly proxyProviders?: ProxyProvidersView;
   readonly connections: ConnectionTable;
   readonly traffic: Sampler<ApiTraffic>;
   readonly memory: Sampler<ApiMemory>;

@@ -23,7 +23,7 @@ export function toApiProxy(o: Outbound, view: OutboundsView): ApiProxy {
     interface: d.interface ?? '',
     'routing-mark': d.routingMark ?? 0,
     'dialer-proxy': '',
-    'provider-name': '',
+    'provider-name': d.providerName ?? '',
     alive,
     history,
     extra: d.testUrl ? { [d.testUrl]: { alive, history } } : {},

@@ -43,6 +43,33 @@ function engineProfiles(engine: Engine, x: ControllerDepsExtras): ControllerDeps
   return profilesView(pm);
 }
 
+/** The current generation's proxy providers for /providers/proxies. */
+function proxyProvidersView(engine: Engine): NonNullable<ControllerDeps['proxyProviders']> {
+  const get = (name: string) => {
+    const p = engine.generation().proxyProviders.get(name);
+    if (!p) throw new SyError('SY_ERR_PROXY_PROVIDER_NOT_FOUND', { where: '/providers/proxies', value: name });
+    return p;
+  };
+  return {
+    list: () =>
+      [...engine.generation().proxyProviders.values()].map((p) => {
+        const info = p.subscriptionInfo();
+        const at = p.updatedAt();
+        return {
+          name: p.name,
+          vehicleType: p.vehicleType,
+          proxies: p.members().map((m) => m.name),
+          testUrl: p.cfg.healthCheck.url,
+          expectedStatus: p.cfg.healthCheck.expectedStatus,
+          ...(at ? { updatedAt: at.toISOString() } : {}),
+          ...(info ? { subscriptionInfo: info } : {}),
+        };
+      }),
+    update: (name) => get(name).update(),
+    healthCheck: (name) => get(name).healthCheck(),
+  };
+}
+
 export function createControllerDeps(engine: Engine, x: ControllerDepsExtras): ControllerDeps {
   const outbounds: OutboundsView = {
     all: () => engine.generation().outbounds.all(),
@@ -56,6 +83,10 @@ export function createControllerDeps(engine: Engine, x: ControllerDepsExtras): C
       }
       const p = g.config.proxies.find((q) => q.name === name);
       if (p) return { server: p.server, port: p.port, routingMark: g.config.routingMark };
+      for (const pp of g.proxyProviders.values()) {
+        const q = pp.proxies().find((x) => x.name === name);
+        if (q) return { server: q.server, port: q.port, routingMark: g.config.routingMark, providerName: pp.name };
+      }
       return {};
     },
     select(group, member) {
@@ -131,6 +162,7 @@ export function createControllerDeps(engine: Engine, x: ControllerDepsExtras): C
     },
     reload: (req) => engine.reload({ ...(req.payload ? { payload: req.payload } : {}), ...(req.path ? { path: req.path } : {}) }),
     outbounds,
+    proxyProviders: proxyProvidersView(engine),
     rules: () => engine.generation().rules,
     ruleProviders: {
       list: () =>

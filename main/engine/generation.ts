@@ -10,12 +10,15 @@ import { buildOutbounds, type OutboundSet, type SocketFactory, type StateStore }
 import { loadRuleProviders, type RuleProvider } from '../providers/provider.js';
 import { compileRules, type CompiledEngine } from '../rules/engine.js';
 import type { GeoIpReader } from '../rules/geoip.js';
+import { loadProxyProviders, type ProxyProvider } from '../proxy-providers/index.js';
 
 export interface Generation {
   readonly config: Config;
   readonly outbounds: OutboundSet;
   readonly providers: ReadonlyMap<string, RuleProvider>;
   readonly rules: CompiledEngine;
+  /** `proxy-providers:`; started and closed with `outbounds` (its start()/close() include them). */
+  readonly proxyProviders: ReadonlyMap<string, ProxyProvider>;
 }
 
 export interface GenerationDeps {
@@ -28,8 +31,23 @@ export interface GenerationDeps {
 
 /** Builds everything or throws SyErrorList with every error (nothing is left running). */
 export async function buildGeneration(config: Config, deps: GenerationDeps): Promise<Generation> {
-  const outbounds = buildOutbounds(config, { sockets: deps.sockets, resolver: deps.resolver, state: deps.state, logger: deps.logger });
-  const { providers, errors } = await loadRuleProviders(config.ruleProviders, { logger: deps.logger, geoip: deps.geoip });
+  const base = buildOutbounds(config, { sockets: deps.sockets, resolver: deps.resolver, state: deps.state, logger: deps.logger });
+  // Proxy providers download through an outbound and feed group members; they
+  // run and stop with the outbound set (refresh timers, health checks).
+  const pp = await loadProxyProviders(config.proxyProviders ?? {}, base, { logger: deps.logger });
+  const outbounds: OutboundSet = {
+    ...base,
+    start() {
+      base.start();
+      for (const p of pp.providers.values()) p.start();
+    },
+    close() {
+      for (const p of pp.providers.values()) p.close();
+      base.close();
+    },
+  };
+  const { providers, errors: ruleErrors } = await loadRuleProviders(config.ruleProviders, { logger: deps.logger, geoip: deps.geoip });
+  const errors = [...pp.errors, ...ruleErrors];
   for (const p of providers.values()) for (const w of p.lastWarnings()) deps.logger.warn(w.message, { code: w.code });
   if (errors.length > 0) {
     outbounds.close();
@@ -44,5 +62,5 @@ export async function buildGeneration(config: Config, deps: GenerationDeps): Pro
     throw new SyErrorList('SY_ERR_ENGINE_START', [isSyError(e) ? e : new SyError('SY_ERR_ENGINE_START', { cause: e })]);
   }
   for (const w of rules.warnings) deps.logger.warn(w.message, { code: w.code });
-  return { config, outbounds, providers, rules };
+  return { config, outbounds, providers, rules, proxyProviders: pp.providers };
 }

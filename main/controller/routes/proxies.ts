@@ -1,10 +1,11 @@
-// /proxies, /group and /providers/proxies: outbounds and groups in mihomo's
+// /proxies, /group (and /providers/proxies via providers-proxies.ts): outbounds and groups in mihomo's
 // Proxy shape, selection, pin clearing and delay tests. Path names arrive
 // URL-decoded (dashboards call encodeURIComponent).
 import type { FastifyPluginCallback, FastifyRequest } from 'fastify';
 import { SyError, isSyError } from '../../core/errors.js';
 import type { Outbound, OutboundGroup } from '../../core/outbound.js';
-import type { ApiProxy, ApiProxyProvider } from '../api-types.js';
+import type { ApiProxy } from '../api-types.js';
+import { registerProxyProviderRoutes } from './providers-proxies.js';
 import type { ControllerDeps, DelayTestOptions, OutboundsView } from '../deps.js';
 import { badQuery, badRequest, notFound } from '../http-errors.js';
 import { isGroup, toApiProxy } from '../proxy-view.js';
@@ -58,18 +59,7 @@ async function delayOf(view: OutboundsView, name: string, opts: DelayTestOptions
   }
 }
 
-function defaultProvider(view: OutboundsView): ApiProxyProvider {
-  return {
-    name: 'default',
-    type: 'Proxy',
-    vehicleType: 'Compatible',
-    proxies: view.all().filter((o) => !isGroup(o)).map((o) => toApiProxy(o, view)),
-    testUrl: '',
-    expectedStatus: '*',
-  };
-}
-
-export function proxiesRoutes(deps: Pick<ControllerDeps, 'outbounds'>): FastifyPluginCallback {
+export function proxiesRoutes(deps: Pick<ControllerDeps, 'outbounds' | 'proxyProviders'>): FastifyPluginCallback {
   const view = deps.outbounds;
   return (app, _opts, done) => {
     app.get('/proxies', async () => {
@@ -112,33 +102,7 @@ export function proxiesRoutes(deps: Pick<ControllerDeps, 'outbounds'>): FastifyP
       return out;
     });
 
-    // Only the `default` Compatible provider (every non-group outbound) for now.
-    const provider = (req: FastifyRequest) => {
-      const p = (req.params as { provider: string }).provider;
-      if (p !== 'default') throw notFound('proxy provider', p);
-      return defaultProvider(view);
-    };
-    app.get('/providers/proxies', async () => ({ providers: { default: defaultProvider(view) } }));
-    app.get('/providers/proxies/:provider', async (req) => provider(req));
-    app.put('/providers/proxies/:provider', async (req, reply) => {
-      provider(req);
-      return reply.code(204).send();
-    });
-    app.get('/providers/proxies/:provider/healthcheck', async (req, reply) => {
-      const p = provider(req);
-      const opts = parseDelayQuery(req.query, '');
-      await Promise.allSettled(p.proxies.map((m) => delayOf(view, m.name, opts)));
-      return reply.code(204).send();
-    });
-    app.get('/providers/proxies/:provider/:name', async (req) => {
-      provider(req);
-      return toApiProxy(named(view, req), view);
-    });
-    app.get('/providers/proxies/:provider/:name/healthcheck', async (req) => {
-      provider(req);
-      const o = named(view, req);
-      return { delay: await delayOf(view, o.name, parseDelayQuery(req.query, '')) };
-    });
+    registerProxyProviderRoutes(app, view, deps.proxyProviders, { parseDelayQuery, delayOf });
     done();
   };
 }
