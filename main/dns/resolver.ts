@@ -44,6 +44,8 @@ export interface UpstreamOptions {
   readonly logger?: Logger;
   /** `dns.default-nameserver`: plain-IP servers that resolve the host names of the others. */
   readonly defaultNameservers?: readonly string[];
+  /** An existing bootstrap resolver to share (instead of building one from defaultNameservers). */
+  readonly bootstrapResolver?: UpstreamResolver;
   /** `dns.fallback` servers. */
   readonly fallback?: readonly string[];
   /** `dns.fallback-filter` (applies when `fallback` is non-empty); default geoip on, code CN. */
@@ -89,7 +91,7 @@ export class UpstreamResolver implements Resolver {
     this.logger = opts.logger ?? NULL_LOGGER;
     const sockets = opts.sockets ?? DEFAULT_SOCKET_FACTORY;
     this.timeoutMs = opts.timeoutMs ?? 2000;
-    const boot = (opts.defaultNameservers ?? []).filter((raw, i) => {
+    const boot = opts.bootstrapResolver ? [] : (opts.defaultNameservers ?? []).filter((raw, i) => {
       // The bootstrap cannot itself need a bootstrap: host names are refused here.
       const p = parseNameservers([raw], 'dns.default-nameserver');
       const hostName = p.servers.some((s) => s.family === 0);
@@ -99,9 +101,9 @@ export class UpstreamResolver implements Resolver {
       }
       return !hostName;
     });
-    this.bootstrap = boot.length > 0
+    this.bootstrap = opts.bootstrapResolver ?? (boot.length > 0
       ? new UpstreamResolver({ nameservers: boot, sockets, timeoutMs: opts.timeoutMs, ipv6: opts.ipv6, logger: this.logger, tls: opts.tls, where: 'dns.default-nameserver' })
-      : undefined;
+      : undefined);
     const bootstrap = this.bootstrap;
     const deps = { sockets, tls: opts.tls, connectTimeoutMs: this.timeoutMs, bootstrap: bootstrap ? (h: string) => bootstrap.resolve(h) : undefined };
     const group = (list: readonly string[], where: string): Upstream[] => {
@@ -122,6 +124,12 @@ export class UpstreamResolver implements Resolver {
     if (this.servers.length === 0) {
       this.logger.warn(new SyError('SY_ERR_DNS_NO_NAMESERVER', { where, value: opts.nameservers }).message, { code: 'SY_ERR_DNS_NO_NAMESERVER' });
     }
+    this.fallbackGroup = group(opts.fallback ?? [], 'dns.fallback');
+    this.filter = this.fallbackGroup.length > 0
+      ? compileFallbackFilter(opts.fallbackFilter ?? {}, { geoip: opts.geoip, matchers: opts.matchers, logger: this.logger })
+      : undefined;
+    const policy = Object.entries(opts.policy ?? {}).map(([k, v]) => [k, group(v, `dns.nameserver-policy.${k}`)] as const).filter(([, g]) => g.length > 0);
+    this.policyOf = compileOrderedPolicy(policy, 'dns.nameserver-policy', opts.matchers, this.logger);
     if (!bootstrap) {
       const named = [...this.all.values()].find((u) => u.ns.family === 0);
       if (named) {
@@ -129,12 +137,6 @@ export class UpstreamResolver implements Resolver {
         this.logger.warn(w.message, { code: w.code });
       }
     }
-    this.fallbackGroup = group(opts.fallback ?? [], 'dns.fallback');
-    this.filter = this.fallbackGroup.length > 0
-      ? compileFallbackFilter(opts.fallbackFilter ?? {}, { geoip: opts.geoip, matchers: opts.matchers, logger: this.logger })
-      : undefined;
-    const policy = Object.entries(opts.policy ?? {}).map(([k, v]) => [k, group(v, `dns.nameserver-policy.${k}`)] as const).filter(([, g]) => g.length > 0);
-    this.policyOf = compileOrderedPolicy(policy, 'dns.nameserver-policy', opts.matchers, this.logger);
     this.cache = new DnsCache(opts.cache);
     this.hostCache = opts.hostCache ?? new HostCacheImpl();
     this.hosts = opts.hosts;

@@ -95,7 +95,7 @@ export function createDnsService(config: Config, deps: DnsServiceDeps): DnsServi
     geoip: deps.geoip,
   });
   const proxyServerResolver = extra.proxyServerNameserver && extra.proxyServerNameserver.length > 0
-    ? new UpstreamResolver({ ...common, nameservers: extra.proxyServerNameserver, where: 'dns.proxy-server-nameserver' })
+    ? new UpstreamResolver({ ...common, bootstrapResolver: resolver.bootstrap, nameservers: extra.proxyServerNameserver, where: 'dns.proxy-server-nameserver' })
     : resolver;
   const fakeIp = dns.enable && dns.enhancedMode === 'fake-ip'
     ? createFakeIpPool({ range: dns.fakeIpRange, range6: dns.fakeIpRange6, filter: dns.fakeIpFilter, matchers: deps.matchers, logger: log })
