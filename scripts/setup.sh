@@ -2,12 +2,12 @@
 # Installs switchyard's system needs and its npm dependencies on Debian/Ubuntu.
 #   nftables, iproute2      capture (TPROXY) and policy routing
 #   g++, make, python3      the native addon (node-gyp)
-#   dante-server, iperf3, curl, chromium   peers used by the tests and benchmarks
+#   dante-server, iperf3, curl, openssl, chromium, fonts-wqy-microhei   peers used by the tests (a CJK font for the zh-CN screenshots)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
-PKGS="nftables iproute2 g++ make python3 dante-server iperf3 curl chromium ca-certificates"
+PKGS="nftables iproute2 g++ make python3 dante-server iperf3 curl openssl chromium fonts-wqy-microhei ca-certificates"
 if command -v apt-get >/dev/null 2>&1; then
   $SUDO apt-get -o DPkg::Lock::Timeout=600 update
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y $PKGS
