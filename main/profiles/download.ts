@@ -5,6 +5,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { SyError } from '../core/errors.js';
+import { DEFAULT_SIZE_LIMIT } from '../providers/provider.js';
 import { dispositionName, parseSubscriptionInfo } from './userinfo.js';
 import type { SubscriptionInfo } from './types.js';
 
@@ -21,7 +22,8 @@ export interface DownloadOptions {
 
 export const DOWNLOAD_DEFAULTS: DownloadOptions = {
   timeoutMs: 30_000,
-  maxBytes: 32 << 20,
+  // The same limit as rule providers.
+  maxBytes: DEFAULT_SIZE_LIMIT,
   maxRedirects: 5,
   // Providers choose the Clash format by user agent.
   userAgent: 'clash.meta/switchyard',
