@@ -17,7 +17,7 @@ import dnsPacket from 'dns-packet';
 import { SyError } from '../core/errors.js';
 import { buildQuery, guard, matches, type Question, type Target } from './exchange.js';
 import type { Nameserver } from './nameserver.js';
-import { targetOf, tlsError, type Upstream, type UpstreamDeps } from './target.js';
+import { isConnectError, targetOf, tlsError, type Upstream, type UpstreamDeps } from './target.js';
 
 const MAX_BODY = 65535;
 const CONTENT_TYPE = 'application/dns-message';
@@ -27,6 +27,8 @@ export class DohClient implements Upstream {
   private readonly secure: boolean;
   /** The address of the last lookup (set before every request). */
   private target: Target | undefined;
+  /** The address whose connection last failed: the next lookup prefers another. */
+  private failedIp: string | undefined;
 
   constructor(
     readonly ns: Nameserver,
@@ -61,6 +63,7 @@ export class DohClient implements Upstream {
         req = r;
         r.on('error', (e) => {
           if (mayRetry && r.reusedSocket && (e as { code?: string }).code === 'ECONNRESET') return send(false);
+          if (isConnectError(e) && this.target) this.failedIp = this.target.ip;
           done(e instanceof SyError ? e : tlsError(ns, e));
         });
         r.on('response', (res) => {
@@ -92,7 +95,7 @@ export class DohClient implements Upstream {
         });
         r.end(body);
       };
-      targetOf(ns, this.deps).then(
+      targetOf(ns, this.deps, this.failedIp).then(
         (to) => {
           if (over) return;
           this.target = to;

@@ -15,7 +15,7 @@ import dnsPacket from 'dns-packet';
 import { SyError } from '../core/errors.js';
 import { buildQuery, guard, matches, type Question } from './exchange.js';
 import type { Nameserver } from './nameserver.js';
-import { targetOf, tlsError, type Upstream, type UpstreamDeps } from './target.js';
+import { isConnectError, targetOf, tlsError, type Upstream, type UpstreamDeps } from './target.js';
 
 type Done = (err: SyError | null, p?: dnsPacket.DecodedPacket) => void;
 
@@ -113,6 +113,8 @@ class DotConn {
 
 export class DotClient implements Upstream {
   private live: DotConn | undefined;
+  /** The address whose connection last failed: the next dial prefers another. */
+  private failedIp: string | undefined;
   private opening: Promise<DotConn> | undefined;
 
   constructor(
@@ -173,7 +175,7 @@ export class DotClient implements Upstream {
 
   private async open(): Promise<DotConn> {
     const ns = this.ns;
-    const to = await targetOf(ns, this.deps);
+    const to = await targetOf(ns, this.deps, this.failedIp);
     const raw = this.deps.sockets.tcp(to.family);
     const handshakeMs = this.deps.connectTimeoutMs ?? 5000;
     let s: tls.TLSSocket | undefined;
@@ -203,6 +205,7 @@ export class DotClient implements Upstream {
         reject(new SyError('SY_ERR_DNS_UPSTREAM', { where: ns.raw, detail: 'connection closed during the TLS handshake' }));
       });
     }).catch((e: unknown) => {
+      if (isConnectError(e)) this.failedIp = to.ip;
       s?.on('error', () => {});
       s?.destroy();
       raw.destroy();

@@ -33,14 +33,18 @@ export interface Upstream {
   close(): void;
 }
 
-/** The address a server is dialed at. */
-export async function targetOf(ns: Nameserver, deps: UpstreamDeps): Promise<Target> {
+/**
+ * The address a server is dialed at: its IP, or the first bootstrap address
+ * of its host name other than `avoid` (the address that just failed to
+ * connect), so a server with several addresses survives one being down.
+ */
+export async function targetOf(ns: Nameserver, deps: UpstreamDeps, avoid?: string): Promise<Target> {
   if (ns.family !== 0) return { ip: ns.host, family: ns.family };
   if (!deps.bootstrap) {
     throw new SyError('SY_ERR_DNS_BOOTSTRAP', { where: ns.raw, value: ns.host, detail: 'a nameserver written with a host name needs dns.default-nameserver (plain IP servers)' });
   }
   const ips = (await deps.bootstrap(ns.host)).map(normalizeIp).filter((ip) => ipFamily(ip) !== 0);
-  const ip = ips[0];
+  const ip = ips.find((a) => a !== avoid) ?? ips[0];
   if (!ip) throw new SyError('SY_ERR_DNS_BOOTSTRAP', { where: ns.raw, value: ns.host, detail: 'default-nameserver gave no address for it' });
   return { ip, family: ipFamily(ip) as 4 | 6 };
 }
@@ -69,4 +73,15 @@ export function tlsError(ns: Nameserver, e: unknown): SyError {
     return new SyError('SY_ERR_DNS_TLS_CERT', { where: ns.raw, value: ns.host, detail: `${code}: ${(e as Error).message}`, expected: 'a certificate valid for the server name (or #skip-cert-verify=true)', cause: e });
   }
   return new SyError('SY_ERR_DNS_RESOLVE', { where: ns.raw, cause: e });
+}
+
+/** Errors that mean "this address cannot be reached" (another address may work). */
+export function isConnectError(e: unknown): boolean {
+  let c: unknown = e;
+  for (let i = 0; i < 4 && c; i++) {
+    const code = (c as { code?: string }).code;
+    if (code && /^(ECONNREFUSED|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT|EADDRNOTAVAIL)$/.test(code)) return true;
+    c = (c as { cause?: unknown }).cause;
+  }
+  return false;
 }

@@ -224,3 +224,16 @@ test('DoH under concurrency: 30 queries in flight share at most 4 keep-alive con
   const opened = doh.connections - before;
   assert.ok(opened >= 1 && opened <= 4, `opened ${opened}`);
 });
+
+test('a server name with several addresses: after one refuses, the next dial uses another (DoT and DoH)', async (t) => {
+  // 127.0.0.2 is loopback with nothing listening on these ports: refused.
+  const twoAddrs = await startUdpZone((name, type) =>
+    ['doh.test', 'dot.test'].includes(name) && type === 'A' ? { answers: [A(name, '127.0.0.2'), A(name, '127.0.0.1')] } : { answers: [] });
+  t.after(() => twoAddrs.close());
+  for (const server of [`tls://dot.test:${dot.port}`, `https://doh.test:${doh.port}/dns-query`]) {
+    const r = make([server], { defaultNameservers: [`127.0.0.1:${twoAddrs.port}`], ipv6: false });
+    t.after(() => r.close());
+    await assert.rejects(r.query('a.test', 'A'), isCode('SY_ERR_DNS_RESOLVE', /ECONNREFUSED/));
+    assert.equal((await r.query('a.test', 'A')).rcode, 'NOERROR', server);
+  }
+});
