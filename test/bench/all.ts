@@ -1,0 +1,151 @@
+// `npm run bench`: switchyard against plain routing (the ceiling) and
+// Debian's v2ray 4.34 on one namespace topology (lab.ts), median of
+// BENCH_RUNS runs (default 3), then the rule-engine figures (`bench:rules`).
+// Prints the table and writes docs/benchmarks.md.
+//
+// Knobs (env): BENCH_RUNS (3), BENCH_SECONDS per iperf3/wrk run (5),
+// BENCH_HOLD idle connections to hold (9000; one process has 20,000 fds and
+// a relayed connection takes 2, reference.md §7.3), BENCH_SYSTEMS
+// (ceiling,switchyard,switchyard-pipe,v2ray), BENCH_DOC=0 to skip the doc.
+// Needs root (namespaces) and iperf3, wrk, v2ray, dante-server, nftables.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { buildBenchLab, PROXIED, DIRECT, HTTP_PORT, HOLD_PORT, type SystemName } from './lab.js';
+import { iperf, wrk, holdIdle, rssBytes, median, type Throughput, type ConnRate } from './measure.js';
+import { table, targets, machine, type Results, type PathFigures } from './report.js';
+import { ROOT } from '../e2e/dataplane-topology.js';
+
+const RUNS = Math.max(1, Math.min(9, Number(process.env.BENCH_RUNS ?? 3)));
+const SECS = Math.max(1, Math.min(30, Number(process.env.BENCH_SECONDS ?? 5)));
+const HOLD = Math.max(0, Math.min(9900, Number(process.env.BENCH_HOLD ?? 9000)));
+const SYSTEMS = (process.env.BENCH_SYSTEMS ?? 'ceiling,switchyard,switchyard-pipe,v2ray').split(',') as SystemName[];
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const log = (s: string) => process.stderr.write(`[bench] ${s}\n`);
+
+if (process.getuid?.() !== 0) {
+  console.error('npm run bench needs root (network namespaces, nftables in them)');
+  process.exit(2);
+}
+for (const bin of ['iperf3', 'wrk', 'v2ray', 'danted', 'nft']) {
+  if (spawnSync('sh', ['-c', `command -v ${bin}`]).status !== 0) {
+    console.error(`npm run bench needs ${bin} (Debian: apt-get install -y iperf3 wrk v2ray dante-server nftables)`);
+    process.exit(2);
+  }
+}
+
+async function measurePath(lab: Awaited<ReturnType<typeof buildBenchLab>>, ip: string, pid: number | undefined): Promise<PathFigures> {
+  const { lan } = lab.dp.topo;
+  const one: Throughput[] = [];
+  const many: Throughput[] = [];
+  const rate: ConnRate[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    one.push(await iperf(lab.dp.lab, lan, ip, SECS, 1, pid));
+    many.push(await iperf(lab.dp.lab, lan, ip, SECS, 8, pid));
+    rate.push(await wrk(lab.dp.lab, lan, `http://${ip}:${HTTP_PORT}/`, SECS));
+    await sleep(500);
+  }
+  return {
+    single: median(one.map((t) => t.bps)),
+    multi: median(many.map((t) => t.bps)),
+    cpuPerGb: median(one.map((t) => (t.cpu / t.bytes) * 1e9)),
+    rps: median(rate.map((r) => r.rps)),
+    p50: median(rate.map((r) => r.p50)),
+    p99: median(rate.map((r) => r.p99)),
+    errors: rate.reduce((a, r) => a + r.errors, 0),
+  };
+}
+
+/** Checks who the target sees, so a system that silently does not capture (reference.md §6.3) is not measured as itself. */
+async function checkCapture(lab: Awaited<ReturnType<typeof buildBenchLab>>, name: SystemName): Promise<void> {
+  const want = name === 'ceiling' ? ['192.0.2.2', '192.0.2.2'] : ['198.51.100.2', '198.51.100.1'];
+  for (const [ip, seen] of [[PROXIED, want[0]], [DIRECT, want[1]]] as const) {
+    const out = await lab.dp.curl(lab.dp.topo.lan, [`http://${ip}/`]);
+    if (!out.includes(`"remote":"${seen}"`)) throw new Error(`${name}: the target ${ip} should see ${seen}, got ${out}`);
+  }
+}
+
+async function main(): Promise<void> {
+  const started = new Date();
+  log(`building the topology; ${RUNS} runs × ${SECS} s; systems ${SYSTEMS.join(', ')}`);
+  const lab = await buildBenchLab();
+  const results: Results = {};
+  try {
+    for (const name of SYSTEMS) {
+      log(`${name}: starting`);
+      const sys = await lab.start(name);
+      try {
+        await sleep(1500);
+        await checkCapture(lab, name);
+        const rssIdle = sys.pid ? rssBytes(sys.pid) : NaN;
+        log(`${name}: DIRECT`);
+        const direct = await measurePath(lab, DIRECT, sys.pid);
+        log(`${name}: SOCKS5`);
+        const proxied = await measurePath(lab, PROXIED, sys.pid);
+        let held;
+        if (sys.pid && HOLD > 0) {
+          log(`${name}: holding ${HOLD} idle connections`);
+          held = await holdIdle(lab.dp.lab, lab.dp.topo.lan, DIRECT, HOLD_PORT, HOLD, sys.pid);
+        }
+        results[name] = { direct, proxied, rssIdle, ...(held ? { held } : {}) };
+        log(`${name}: ${JSON.stringify(results[name])}`);
+      } finally {
+        await sys.stop();
+        await sleep(2000);
+      }
+    }
+  } finally {
+    await lab.destroy();
+  }
+
+  log('rule engine (npm run bench:rules)');
+  const rules = spawnSync(process.execPath, [join(ROOT, 'bin', 'run-ts.mjs'), join(ROOT, 'test', 'bench', 'rules.bench.ts')], { encoding: 'utf8', timeout: 300_000 });
+  const rulesOut = (rules.stdout ?? '').trim();
+
+  const t = table(results, SYSTEMS);
+  const g = targets(results);
+  console.log(`\n${t}\n\n${g}\n\n${rulesOut}`);
+  if (process.env.BENCH_DOC !== '0') writeFileSync(join(ROOT, 'docs', 'benchmarks.md'), doc(started, t, g, rulesOut));
+}
+
+function doc(date: Date, t: string, g: string, rules: string): string {
+  return `# Benchmarks
+
+Generated by \`npm run bench\` (test/bench/all.ts) on ${date.toISOString().slice(0, 16).replace('T', ' ')} UTC.
+Machine: ${machine()}.
+
+Topology (test/bench/lab.ts): a LAN client namespace, the gateway namespace
+running the system under test with TPROXY capture of the LAN interface, and a
+WAN namespace with dante-server (the SOCKS5 upstream, 198.51.100.2:1080),
+iperf3 and a minimal HTTP server on "internet" addresses. DIRECT goes to
+203.0.113.2, SOCKS5 (proxied through dante by an IP-CIDR rule) to 203.0.113.1.
+Systems: **ceiling** = plain routing through the gateway (no proxy);
+**switchyard** = \`switchyard run\` with the native splice relay;
+**switchyard-pipe** = the same with \`SWITCHYARD_SPLICE=0\` (Node stream pipes);
+**v2ray** = Debian's v2ray 4.34 as a TPROXY gateway (dokodemo-door,
+followRedirect, tproxy sockopt; freedom and socks outbounds with a routing
+mark; the same rule). Each figure is the median of ${RUNS} runs of ${SECS} s:
+iperf3 (1 and 8 streams), wrk \`-t2 -c20 -H 'Connection: close'\` (a new TCP
+connection per request). CPU per GB is utime+stime of the relay process alone
+(the core or v2ray; dante's share is the same for both) over the
+single-stream runs. RSS is VmRSS of that process, idle after start and while
+holding idle DIRECT connections (a relayed connection takes 2 fds; one process
+may open 20,000 here and the limit cannot be raised, reference.md §7.3).
+
+${t}
+
+## Targets (issue 6)
+
+${g}
+
+## Rule engine (\`npm run bench:rules\`)
+
+${rules}
+`;
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
