@@ -47,6 +47,8 @@ export interface EngineOptions {
   uiDir?: string | null;
   /** The native addon; undefined = load it, null = run without it. */
   native?: NativeApi | null;
+  /** Config home whose profiles/ the controller manages; undefined/null = no /profiles (tests). */
+  profilesHome?: string | null;
   /** Runs nft/ip/sysctl (tests may prefix it). */
   run?: RunCommand;
 }
@@ -209,6 +211,7 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
       },
     });
 
+    const stopHooks: Array<() => void> = [];
     const engine: Engine = {
       config: () => config,
       generation: () => gen,
@@ -278,6 +281,7 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
         log.info('config reloaded', { file, rules: gen.rules.rules.length });
       },
       async stop() {
+        for (const fn of stopHooks.splice(0)) fn();
         await controller?.close().catch(() => {});
         state.flush();
         await stopAll();
@@ -288,7 +292,14 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
     let controller: Controller | null = null;
     if (config.externalController) {
       const uiDir = opts.uiDir !== undefined ? opts.uiDir : existsSync(join(ROOT, 'renderer', 'dist', 'index.html')) ? join(ROOT, 'renderer', 'dist') : null;
-      controller = createController(createControllerDeps(engine, { traffic, memory, logs: hub, storage: createFileStore(join(config.home, 'storage')) }), {
+      controller = createController(createControllerDeps(engine, {
+          traffic,
+          memory,
+          logs: hub,
+          storage: createFileStore(join(config.home, 'storage')),
+          profilesHome: opts.profilesHome ?? null,
+          onStop: (fn) => stopHooks.push(fn),
+        }), {
         listen: config.externalController,
         secret: config.secret,
         cors: config.externalControllerCors,

@@ -23,7 +23,8 @@ export function resolveConfigFile(opt: string | undefined, env = process.env): {
   if (opt) return { file: resolve(opt) };
   const base = env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config');
   const active = activeProfileFile(join(base, 'switchyard'));
-  if (active) return { file: active };
+  // A profile runs with the config home as its home: state and caches stay there.
+  if (active) return { file: active, home: join(base, 'switchyard') };
   const user = join(base, 'switchyard', 'config.yaml');
   if (existsSync(user)) return { file: user };
   const home = join(base, 'switchyard');
@@ -37,7 +38,8 @@ export async function runCommand(opts: RunOptions): Promise<number> {
   if (home) mkdirSync(home, { recursive: true });
   let engine;
   try {
-    engine = await startEngine({ configFile: file, ...(home ? { home } : {}), ...(opts.capture !== undefined ? { capture: opts.capture } : {}), logHub: hub });
+    const profilesHome = join(process.env.XDG_CONFIG_HOME || join(process.env.HOME || homedir(), '.config'), 'switchyard');
+    engine = await startEngine({ configFile: file, profilesHome, ...(home ? { home } : {}), ...(opts.capture !== undefined ? { capture: opts.capture } : {}), logHub: hub });
   } catch (e) {
     if (e instanceof SyErrorList) {
       process.stderr.write(`switchyard: cannot start with ${file}:\n`);

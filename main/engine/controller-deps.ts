@@ -30,6 +30,8 @@ export interface ControllerDepsExtras {
   storage: KeyValueStore;
   /** Config home holding profiles/ (default $XDG_CONFIG_HOME/switchyard); null = no /profiles. */
   profilesHome?: string | null;
+  /** Registers what must stop with the engine (profile auto-update timers). */
+  onStop?: (fn: () => void) => void;
 }
 
 /**
@@ -40,6 +42,7 @@ function engineProfiles(engine: Engine, x: ControllerDepsExtras): ControllerDeps
   if (x.profilesHome === null) return undefined;
   const pm = new ProfileManager({ home: x.profilesHome ?? configHome(process.env), logger: x.logs.logger, reload: (file) => engine.reload({ path: file }) });
   pm.startAutoUpdate();
+  x.onStop?.(() => pm.close());
   return profilesView(pm);
 }
 
