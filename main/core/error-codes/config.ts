@@ -32,4 +32,7 @@ export const CONFIG_ERRORS = {
   SY_ERR_CONFIG_IGNORED_OPTION: "option accepted but not implemented yet, ignored (warning)",
   SY_ERR_CONFIG_BAD_REGEX: "invalid regular expression",
   SY_ERR_CONFIG_UNKNOWN_PROXY_PROVIDER: "group `use:` names a proxy provider that is not defined; skipped (warning)",
+  SY_ERR_CONFIG_EDIT_OP: "malformed config edit (dashboard/API edit operation)",
+  SY_ERR_CONFIG_EDIT_NOT_FOUND: "the edit names a rule index, proxy, group or rule provider that the config does not have",
+  SY_ERR_CONFIG_EDIT_PROFILE: "this edit cannot be kept in the profile's override layer",
 } as const;
