@@ -15,7 +15,7 @@ export const SUPPORTED_PROXY_TYPES = ['socks5', 'http'] as const;
 /** Clash/mihomo proxy types that load as unavailable members. */
 export const UNSUPPORTED_PROXY_TYPES: ReadonlySet<string> = new Set([
   'ss', 'ssr', 'vmess', 'vless', 'trojan', 'hysteria', 'hysteria2', 'tuic', 'wireguard', 'snell', 'ssh',
-  'mieru', 'anytls', 'direct', 'dns', 'reject', 'socks4', 'masque', 'sudoku', 'trusttunnel',
+  'mieru', 'anytls', 'dns', 'reject', 'socks4', 'masque', 'sudoku', 'trusttunnel',
 ]);
 
 const OWN_KEYS: readonly string[] = ['name', 'type', 'server', 'port', 'username', 'password', 'udp', 'tls', 'skip-cert-verify'];
@@ -52,6 +52,7 @@ export function readProxies(cx: SectionContext, e: LEntry, base = 'proxies'): Pr
 function readProxy(cx: SectionContext, map: LMap, path: string, ignoredOpts: Map<string, OnceNote>): ProxyConfig | undefined {
   const id = readIdentity(cx, map, path);
   if (!id) return undefined;
+  if (id.type === 'direct') return readDirect(cx, map, path, id, ignoredOpts);
   if ((SUPPORTED_PROXY_TYPES as readonly string[]).includes(id.type)) return readRelayable(cx, map, path, id, ignoredOpts);
   if (UNSUPPORTED_PROXY_TYPES.has(id.type)) return unavailable(cx, map, path, id);
   cx.d.error('SY_ERR_CONFIG_ENUM', id.typePos, `${path}.type`, {
@@ -139,4 +140,25 @@ function readRelayable(cx: SectionContext, map: LMap, path: string, id: Identity
     if (!map.entries.some((x) => x.key === key)) d.error('SY_ERR_CONFIG_MISSING', map.pos, `${path}.${key}`, { detail: `proxy "${id.name}"`, expected });
   }
   return d.errors.length === errorsBefore ? p : undefined;
+}
+
+/**
+ * `type: direct` (mihomo): a named DIRECT, e.g. Clash Verge Rev's "🟢 直连"
+ * used as a group member and as a provider's download proxy. Only `udp` is
+ * read; per-proxy options such as interface-name are reported as ignored.
+ */
+function readDirect(cx: SectionContext, map: LMap, path: string, id: Identity, ignoredOpts: Map<string, OnceNote>): ProxyConfig {
+  const { d } = cx;
+  let udp = true;
+  for (const x of map.entries) {
+    const sub = `${path}.${x.key}`;
+    if (x.key === 'name' || x.key === 'type') continue;
+    if (x.key === 'udp') udp = readBool(d, x.value, sub) ?? true;
+    else if (IGNORED_PROXY_KEYS.has(x.key)) {
+      const note = ignoredOpts.get(x.key);
+      if (note) note.owners.push(id.name);
+      else ignoredOpts.set(x.key, { pos: x.keyPos, path: sub, owners: [id.name] });
+    } else reportOtherKey(d, x, sub, ['name', 'type', 'udp', ...IGNORED_PROXY_KEYS], () => false, cx.ignored);
+  }
+  return { name: id.name, type: 'direct', supported: true, server: '', port: 0, username: '', password: '', udp, tls: false, skipCertVerify: false, where: d.where(map.pos, path) };
 }

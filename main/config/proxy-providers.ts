@@ -187,10 +187,13 @@ function readRenames(cx: SectionContext, n: LNode, path: string): { pattern: str
   return out;
 }
 
-function checkUniqueNames(cx: SectionContext, proxies: readonly { name: string }[], path: string, n: LNode): void {
+function checkUniqueNames(cx: SectionContext, proxies: readonly { name: string; where: string }[], path: string, n: LNode): void {
   const seen = new Set<string>();
   proxies.forEach((p) => {
-    if (seen.has(p.name)) cx.d.error('SY_ERR_CONFIG_DUPLICATE_NAME', n.pos, path, { value: p.name, expected: 'proxy names unique within the provider' });
+    // Locate at the duplicate's own item (its where names the index).
+    const i = /\[(\d+)\]$/.exec(p.where)?.[1];
+    const item = i !== undefined && n.kind === 'seq' ? n.items[Number(i)] : undefined;
+    if (seen.has(p.name)) cx.d.error('SY_ERR_CONFIG_DUPLICATE_NAME', item?.pos ?? n.pos, i !== undefined ? `${path}[${i}].name` : path, { value: p.name, expected: 'proxy names unique within the provider' });
     seen.add(p.name);
   });
 }

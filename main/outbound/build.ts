@@ -191,6 +191,8 @@ function makeProxy(p: ProxyConfig, deps: OutboundDeps, dialDeps: OutboundDeps): 
       return new Socks5Outbound(p, { ...dialDeps, logger: deps.logger.child({ outbound: p.name }) });
     case 'http':
       return new HttpOutbound(p, dialDeps);
+    case 'direct':
+      return new DirectOutbound(p.name, dialDeps);
     default:
       return new UnsupportedOutbound(p);
   }
