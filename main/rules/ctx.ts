@@ -29,6 +29,21 @@ export class MatchCtx {
   pendAt = -1;
   pendK = -1;
 
+  private readonly offBuf: number[] = [];
+  private readonly hashBuf: number[] = [];
+
+  /** Forgets everything (the engine reuses contexts across decisions). */
+  reset(): this {
+    this.hostRaw = '\u0000';
+    this.dstRaw = '\u0000';
+    this.srcRaw = null;
+    this.sfx = null;
+    this.sfxOff = null;
+    this.sfxHash = null;
+    this.pendSeg = null;
+    return this;
+  }
+
   /** Re-reads the metadata fields that changed since the last call. */
   refresh(meta: Metadata, state: MatchState): this {
     this.meta = meta;
@@ -71,7 +86,8 @@ export class MatchCtx {
   suffixOffsets(): number[] {
     if (this.sfxOff) return this.sfxOff;
     const h = this.host;
-    const out: number[] = [];
+    const out = this.offBuf;
+    out.length = 0;
     if (h) {
       out.push(0);
       let i = h.indexOf('.');
@@ -89,7 +105,8 @@ export class MatchCtx {
     if (this.sfxHash) return this.sfxHash;
     const h = this.host;
     const n = this.suffixOffsets().length;
-    const out: number[] = new Array(n);
+    const out = this.hashBuf;
+    out.length = n;
     let x = HASH_SEED;
     let k = n - 1;
     for (let i = h.length - 1; i >= 0; i--) {

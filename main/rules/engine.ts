@@ -19,7 +19,7 @@ import type {
 import { SyError, SyErrorList } from '../core/errors.js';
 import { splitRuleLine } from '../config/rule-line.js';
 import type { Cond } from './cond.js';
-import { ctxOf } from './ctx.js';
+import { MatchCtx, ctxOf } from './ctx.js';
 import { compileCond, type CompileEnv } from './compile.js';
 import type { GeoIpReader } from './matchers/geoip.js';
 import type { RuleParams } from './matchers/params.js';
@@ -47,6 +47,8 @@ export class CompiledEngine implements RuleEngine {
   private readonly ends: Float64Array;
   private readonly endAt: Float64Array;
   private readonly steps: MatchStep[];
+  /** Contexts of finished decisions, reused (matching allocates little per connection). */
+  private readonly pool: MatchCtx[] = [];
   /** Pre-built yields per rule index (matchFrom allocates nothing on its hot path). */
   private readonly needIp: MatchStep[];
   private readonly needProcess: MatchStep[];
@@ -77,7 +79,23 @@ export class CompiledEngine implements RuleEngine {
   }
 
   matchFrom(meta: Metadata, state: MatchState, from: number): MatchStep {
-    const c = ctxOf(meta, state);
+    let c = state.scratch as MatchCtx | undefined;
+    if (!(c instanceof MatchCtx)) {
+      c = this.pool.pop() ?? new MatchCtx();
+      c.reset();
+      state.scratch = c;
+    }
+    c.refresh(meta, state);
+    const step = this.run(c, meta, state, from);
+    if (step.done) {
+      // The decision is final: hand the context back for the next connection.
+      state.scratch = undefined;
+      if (this.pool.length < 64) this.pool.push(c);
+    }
+    return step;
+  }
+
+  private run(c: MatchCtx, meta: Metadata, state: MatchState, from: number): MatchStep {
     const { conds, params, segOf, disabled, n } = this;
     const mode = this.processMode;
     let i = from < 0 ? 0 : from;
