@@ -6,7 +6,8 @@
 // `default-nameserver` (see bootstrap.ts). A `#fragment` carries mihomo's
 // parameters, `&`-separated: a bare word is the proxy to dial through (not
 // supported: reported, dialed directly), `skip-cert-verify=true` turns off
-// certificate checks, others (h3, ecs, …) are reported as ignored.
+// certificate checks, `disable-ipv4=true` / `disable-ipv6=true` make the server
+// answer A / AAAA empty without asking, others (h3, ecs, …) are reported as ignored.
 // rcode://success|format_error|server_failure|name_error|not_implemented|refused
 // answers locally with that code (mihomo's blocking idiom in nameserver-policy).
 // quic://, h3://, dhcp:// and system are not implemented: they are
@@ -48,7 +49,7 @@ export const RCODE_SERVERS: Readonly<Record<string, string>> = {
 };
 const DEFAULT_PORT: Record<Exclude<NameserverProto, 'rcode'>, number> = { udp: 53, tcp: 53, tls: 853, https: 443, http: 80 };
 /** Parameters we act on; the rest are reported as ignored. */
-const KNOWN_PARAMS = new Set(['skip-cert-verify']);
+const KNOWN_PARAMS = new Set(['skip-cert-verify', 'disable-ipv4', 'disable-ipv6']);
 
 /** Parses one entry; throws SY_ERR_DNS_BAD_NAMESERVER, returns null for unsupported schemes. */
 export function parseNameserver(raw: string, where = 'dns.nameserver'): Nameserver | null {

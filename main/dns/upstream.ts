@@ -1,7 +1,7 @@
 // One upstream nameserver as the resolver uses it: exchange(question) over the
 // server's protocol (udp/tcp in exchange.ts, tls in dot.ts, https/http in
 // doh.ts, rcode:// answered locally); shared pieces in target.ts.
-import { exchange } from './exchange.js';
+import { exchange, type Question } from './exchange.js';
 import type dnsPacket from 'dns-packet';
 import { RCODE_SERVERS, type Nameserver } from './nameserver.js';
 import { DotClient } from './dot.js';
@@ -11,13 +11,31 @@ import { targetOf, withTimeout, type Upstream, type UpstreamDeps } from './targe
 export type { Upstream, UpstreamDeps, TlsTrust } from './target.js';
 
 export function createUpstream(ns: Nameserver, deps: UpstreamDeps): Upstream {
+  const u = createTransport(ns, deps);
+  const off4 = ns.params['disable-ipv4'] === 'true';
+  const off6 = ns.params['disable-ipv6'] === 'true';
+  if (!off4 && !off6) return u;
+  // mihomo's #disable-ipv4 / #disable-ipv6: that family is answered empty, never asked.
+  return {
+    ns,
+    exchange: (q, timeoutMs, signal) => ((q.type === 'A' && off4) || (q.type === 'AAAA' && off6) ? Promise.resolve(localAnswer(q, 'NOERROR')) : u.exchange(q, timeoutMs, signal)),
+    close: () => u.close(),
+  };
+}
+
+/** A response made here: `rcode`, no records. */
+function localAnswer(q: Question, rcode: string): dnsPacket.DecodedPacket {
+  return { type: 'response', id: 0, flags: 0, rcode, questions: [{ name: q.name, type: q.type, class: 'IN' }], answers: [], authorities: [], additionals: [] } as unknown as dnsPacket.DecodedPacket;
+}
+
+function createTransport(ns: Nameserver, deps: UpstreamDeps): Upstream {
   if (ns.proto === 'tls') return new DotClient(ns, deps);
   if (ns.proto === 'https' || ns.proto === 'http') return new DohClient(ns, deps);
   if (ns.proto === 'rcode') {
     const rcode = RCODE_SERVERS[ns.host] ?? 'REFUSED';
     return {
       ns,
-      exchange: async (q) => ({ type: 'response', id: 0, flags: 0, rcode, questions: [{ name: q.name, type: q.type, class: 'IN' }], answers: [], authorities: [], additionals: [] }) as unknown as dnsPacket.DecodedPacket,
+      exchange: async (q) => localAnswer(q, rcode),
       close() {},
     };
   }

@@ -253,3 +253,13 @@ test('rcode:// pseudo-servers answer locally (mihomo blocking idiom); an unknown
   assert.equal(main.count('x.ads.test'), 0);
   assert.throws(() => new UpstreamResolver({ nameservers: ['rcode://nope'] }), (e: unknown) => e instanceof Error && (e as { code?: string }).code === 'SY_ERR_DNS_BAD_NAMESERVER');
 });
+
+test('#disable-ipv6=true / #disable-ipv4=true: that family is answered empty without asking the server', async () => {
+  const r = new UpstreamResolver({ nameservers: [`udp://${addr(main)}#disable-ipv4=true`], timeoutMs: 1000 });
+  const a = await r.query('v4off.test', 'A');
+  assert.deepEqual([a.rcode, a.answers.length], ['NOERROR', 0]);
+  assert.equal(main.count('v4off.test'), 0);
+  const r6 = new UpstreamResolver({ nameservers: [`${addr(main)}#disable-ipv6=true`], timeoutMs: 1000 });
+  assert.deepEqual(await r6.resolve('v6off.test'), ['203.0.113.1']);
+  assert.deepEqual(main.log.filter((l) => l.startsWith('v6off.test')), ['v6off.test A']);
+});
