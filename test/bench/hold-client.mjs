@@ -1,10 +1,12 @@
 // Opens N connections to host:port, paced, and holds them until stdin closes
 // or the time limit. Prints "open N" once all are connected (or "open K of N"
 // when the deadline passed first).
-// usage: node hold-client.mjs HOST PORT N LIMIT_MS
+// MODE (default idle): idle = connect and send nothing; slow = send one byte
+// every 500 ms; half = send a line, then shutdown(SHUT_WR) and keep reading.
+// usage: node hold-client.mjs HOST PORT N LIMIT_MS [MODE]
 import net from 'node:net';
 
-const [host, portS, nS, limitS] = process.argv.slice(2);
+const [host, portS, nS, limitS, mode = 'idle'] = process.argv.slice(2);
 const n = Number(nS);
 const limit = Number(limitS);
 const socks = [];
@@ -21,10 +23,18 @@ const step = () => {
     started++;
     const s = net.connect({ host, port: Number(portS) });
     s.on('connect', () => {
+      s.wasOpen = true;
       open++;
+      if (mode === 'half') s.end('half-open client\n');
+      if (mode === 'slow') {
+        const t = setInterval(() => (s.destroyed ? clearInterval(t) : s.write('.')), 500);
+        t.unref();
+      }
       if (open + failed === n) done();
     });
+    s.on('data', () => {});
     s.on('error', () => {
+      if (s.wasOpen) return; // reset after connecting: it was counted as open
       failed++;
       if (open + failed === n) done();
     });
