@@ -287,3 +287,23 @@ export interface ApiProfileOverride {
   /** The override's YAML text ('' = none). */
   payload: string;
 }
+
+/** GET /configs/raw (switchyard's own): the running config file. `profile` = the profile id whose effective file it is ('' = a plain file; edits then go to the file). */
+export interface ApiConfigRaw {
+  path: string;
+  payload: string;
+  profile: string;
+}
+
+/** One edit of POST /configs/edit `{ops: ApiConfigEditOp[]}` (see main/config/edit.ts). Rule indexes are positions in `rules:`. */
+export type ApiConfigEditOp =
+  | { op: 'rule.insert'; index?: number; rule: string }
+  | { op: 'rule.replace'; index: number; rule: string }
+  | { op: 'rule.delete'; index: number }
+  | { op: 'rule.move'; from: number; to: number }
+  | { op: 'rule-provider.put'; name: string; provider: { type: 'http' | 'file' | 'inline'; behavior: 'domain' | 'ipcidr' | 'classical'; format?: 'yaml' | 'text' | 'mrs'; url?: string; interval?: number; path?: string; payload?: string[] } }
+  | { op: 'rule-provider.delete'; name: string }
+  | { op: 'proxy.put'; proxy: { name: string; type: 'socks5'; server: string; port: number; username?: string; password?: string; udp?: boolean } }
+  | { op: 'proxy.delete'; name: string }
+  | { op: 'group.add-member'; group: string; name: string }
+  | { op: 'group.remove-member'; group: string; name: string };

@@ -166,6 +166,18 @@ export interface ProfilesView {
   putOverride(id: string, text: string): Promise<ApiProfile>;
 }
 
+/** The running config file, for GET /configs/raw and POST /configs/edit. */
+export interface ConfigFileView {
+  /**
+   * The config the engine runs now: its text and the path edits are written to
+   * (`running` when that differs: the bundled default is never written; its
+   * edits go to the config home's config.yaml, which `run` picks up next time).
+   */
+  read(): Promise<{ path: string; payload: string; running?: string }>;
+  /** Atomically replaces the file's text (temp file in the same directory + rename). */
+  write(path: string, text: string): Promise<void>;
+}
+
 export interface ControllerDeps {
   /** switchyard's version without the leading 'v' (package.json). */
   readonly version: string;
@@ -189,4 +201,6 @@ export interface ControllerDeps {
   readonly storage: KeyValueStore;
   /** Profiles; absent = the /profiles routes answer 501. */
   readonly profiles?: ProfilesView;
+  /** The running config file; absent = /configs/raw and /configs/edit answer 501. */
+  readonly configFile?: ConfigFileView;
 }

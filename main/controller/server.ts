@@ -18,6 +18,7 @@ import { allowedHosts, createGuard, isLoopbackHost } from './security.js';
 import { createStreamRegistry } from './stream.js';
 import { basicRoutes } from './routes/basic.js';
 import { configsRoutes } from './routes/configs.js';
+import { configEditRoutes } from './routes/config-edit.js';
 import { connectionsRoutes } from './routes/connections.js';
 import { dnsRoutes } from './routes/dns.js';
 import { matchRoutes } from './routes/match.js';
@@ -110,6 +111,7 @@ export function createController(deps: ControllerDeps, opts: ControllerOptions):
     const ctx = { streams, logger: log };
     scope.register(basicRoutes(deps));
     scope.register(configsRoutes(deps));
+    scope.register(configEditRoutes(deps));
     scope.register(proxiesRoutes(deps));
     scope.register(rulesRoutes(deps));
     scope.register(connectionsRoutes(deps, ctx));

@@ -3,6 +3,9 @@
 // routes need. Reads go to the *current* generation at call time, so a
 // reload is visible at once.
 import { readFileSync } from 'node:fs';
+import { open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { SyError } from '../core/errors.js';
 import type { LogHub } from '../core/logger.js';
 import { newMetadata } from '../core/metadata.js';
@@ -44,6 +47,40 @@ function engineProfiles(engine: Engine, x: ControllerDepsExtras): ControllerDeps
   pm.startAutoUpdate();
   x.onStop?.(() => pm.close());
   return profilesView(pm);
+}
+
+const BUNDLED = resolve(fileURLToPath(new URL('../../rules/default.yaml', import.meta.url)));
+
+/**
+ * The running config file for /configs/raw and /configs/edit. The bundled
+ * default is never written: edits of it go to `<home>/config.yaml`.
+ * Writes are atomic: a temp file beside the target (same mode), fsync, rename.
+ */
+function configFileView(engine: Engine): NonNullable<ControllerDeps['configFile']> {
+  return {
+    async read() {
+      const cfg = engine.config();
+      if (!cfg.file) throw new SyError('SY_ERR_API_UNAVAILABLE', { where: '/configs/raw', detail: 'the running config was not loaded from a file' });
+      const payload = await readFile(cfg.file, 'utf8');
+      if (resolve(cfg.file) === BUNDLED) return { path: join(cfg.home, 'config.yaml'), payload, running: cfg.file };
+      return { path: cfg.file, payload };
+    },
+    async write(path, text) {
+      const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+      const mode = await stat(path).then((s) => s.mode & 0o777, () => 0o600);
+      const fh = await open(tmp, 'wx', mode);
+      try {
+        await fh.writeFile(text, 'utf8');
+        await fh.sync();
+        await fh.close();
+        await rename(tmp, path);
+      } catch (e) {
+        await fh.close().catch(() => {});
+        await unlink(tmp).catch(() => {});
+        throw e;
+      }
+    },
+  };
 }
 
 /** The current generation's proxy providers for /providers/proxies. */
@@ -196,5 +233,6 @@ export function createControllerDeps(engine: Engine, x: ControllerDepsExtras): C
     },
     storage: x.storage,
     profiles: engineProfiles(engine, x),
+    configFile: configFileView(engine),
   };
 }
