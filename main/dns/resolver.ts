@@ -158,8 +158,13 @@ export class UpstreamResolver implements Resolver {
     return p;
   }
 
-  /** Addresses of `host` (A, and AAAA when ipv6), following CNAME chains; [] on any failure. Never rejects. */
-  async resolve(host: string, depth = 0): Promise<string[]> {
+  /** Addresses of `host` (A, and AAAA when ipv6), following CNAME chains and hosts aliases; [] on any failure. Never rejects. */
+  resolve(host: string): Promise<string[]> {
+    return this.resolveAt(host, 0);
+  }
+
+  /** resolve() at `depth` hosts aliases deep (a loop ends at MAX_CNAME_DEPTH). */
+  private async resolveAt(host: string, depth: number): Promise<string[]> {
     const ip = normalizeIp(host);
     if (ip) return [ip];
     const name = normalizeHost(host);
@@ -167,7 +172,7 @@ export class UpstreamResolver implements Resolver {
     const fromHosts = this.hosts?.lookup(name);
     if (fromHosts) return [...fromHosts];
     const alias = depth < MAX_CNAME_DEPTH ? this.hosts?.alias?.(name) : undefined;
-    if (alias) return this.resolve(alias, depth + 1);
+    if (alias) return this.resolveAt(alias, depth + 1);
     const types: dnsPacket.RecordType[] = this.ipv6 ? ['A', 'AAAA'] : ['A'];
     const results = await Promise.all(types.map((t) => this.query(name, t).then((r) => addressesOf(name, r.answers, t), () => [] as string[])));
     return results.flat();
