@@ -23,7 +23,7 @@ import { MatchCtx, ctxOf } from './ctx.js';
 import { compileCond, type CompileEnv } from './compile.js';
 import type { GeoIpReader } from './matchers/geoip.js';
 import type { RuleParams } from './matchers/params.js';
-import { buildSegments, type Segment } from './groups.js';
+import { buildSegments, type Segment } from './segments.js';
 
 export interface EngineDeps {
   readonly geoip: GeoIpReader;
