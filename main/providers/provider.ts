@@ -105,6 +105,20 @@ export class RuleProvider implements RuleSetProvider {
   }
 
   async load(): Promise<void> {
+    if (this.cfg.format === 'mrs') {
+      throw this.fail(new SyError('SY_ERR_PROVIDER_FORMAT', { where: this.cfg.where || this.cfg.name, value: 'mrs', detail: 'not supported yet (a later issue)', expected: 'yaml or text' }));
+    }
+    if (this.cfg.type === 'http' && !(await exists(this.cfg.path))) {
+      // No local copy yet: mihomo downloads it now.
+      if (this.deps.fetch) return this.update();
+      throw this.fail(
+        new SyError('SY_ERR_PROVIDER_NO_FETCHER', {
+          where: this.cfg.where || this.cfg.name,
+          value: this.cfg.path,
+          detail: 'no local copy yet, and downloading rule providers is not available in this build',
+        }),
+      );
+    }
     const text = this.cfg.type === 'inline' ? this.cfg.payload : await this.readLocal();
     this.install(text);
   }
@@ -174,6 +188,16 @@ export class RuleProvider implements RuleSetProvider {
     this.lastError = e.message;
     this.deps.logger.warn('rule provider load failed', { provider: this.cfg.name, error: e });
     return e;
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  if (!path) return false;
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
   }
 }
 

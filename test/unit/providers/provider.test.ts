@@ -178,3 +178,13 @@ test('randomised: provider parsing never throws on any content, and only reports
     }
   }
 });
+
+test('an http provider without a local copy downloads it on load when a fetcher is plugged in, else says why it cannot', async () => {
+  const c = cfg({ type: 'http', url: 'https://rules.example/new.yaml', path: join(dir, 'not-yet.yaml') });
+  await assert.rejects(createRuleProvider(c, { logger: NULL_LOGGER }).load(), (e: unknown) => e instanceof SyError && e.code === 'SY_ERR_PROVIDER_NO_FETCHER' && e.message.includes('not-yet.yaml'));
+  let wrote = '';
+  const p = createRuleProvider(c, { logger: NULL_LOGGER, fetch: async () => "payload:\n  - '+.first.example'\n", writeFile: async (_p, t) => { wrote = t; } });
+  await p.load();
+  assert.ok(has(p, { host: 'a.first.example' }));
+  assert.match(wrote, /first\.example/);
+});
