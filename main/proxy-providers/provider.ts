@@ -86,26 +86,24 @@ export class ProxyProvider implements ProviderMembers {
       return;
     }
     if (this.cfg.type === 'file') {
-      await this.readLocal(true);
+      await this.readLocal();
       return;
     }
     try {
-      await this.readLocal(false);
+      await this.readLocal();
     } catch (e) {
       this.log.warn('no usable local copy of the subscription; starting empty and downloading it', { error: e, path: this.cfg.path });
     }
   }
 
-  /** The local copy: parsed, swapped in. `strict` rethrows; otherwise a missing file is a warning. */
-  private async readLocal(strict: boolean): Promise<void> {
+  /** The local copy: parsed, then swapped in. Rejects SY_ERR_PROXY_PROVIDER_READ / _PARSE (nothing changes). */
+  private async readLocal(): Promise<void> {
     let text: string;
     let mtime: Date;
     try {
       [text, mtime] = await Promise.all([readFile(this.cfg.path, 'utf8'), stat(this.cfg.path).then((s) => s.mtime)]);
     } catch (cause) {
-      const err = new SyError('SY_ERR_PROXY_PROVIDER_READ', { where: this.cfg.where || this.name, value: this.cfg.path, cause });
-      if (strict) throw err;
-      throw err;
+      throw new SyError('SY_ERR_PROXY_PROVIDER_READ', { where: this.cfg.where || this.name, value: this.cfg.path, cause });
     }
     const body = parseProxyProviderBody(text, this.cfg.path, this.cfg);
     for (const w of body.warnings) this.log.warn(w.message, { code: w.code });
@@ -126,7 +124,7 @@ export class ProxyProvider implements ProviderMembers {
    */
   update(): Promise<void> {
     if (this.inFlight) return this.inFlight;
-    const run = (this.cfg.type === 'http' ? this.download() : this.cfg.type === 'file' ? this.readLocal(true) : Promise.resolve()).finally(() => {
+    const run = (this.cfg.type === 'http' ? this.download() : this.cfg.type === 'file' ? this.readLocal() : Promise.resolve()).finally(() => {
       this.inFlight = undefined;
     });
     this.inFlight = run;
