@@ -47,7 +47,7 @@ export class DohClient implements Upstream {
   exchange(q: Question, timeoutMs: number, signal?: AbortSignal): Promise<dnsPacket.DecodedPacket> {
     const ns = this.ns;
     const where = `${ns.raw} ${q.name} ${q.type}`;
-    const body = buildQuery(q, 0);
+    const body = buildQuery(q, 0, ns.ecs);
     return guard<dnsPacket.DecodedPacket>(ns, q, timeoutMs, signal, (done) => {
       let req: http.ClientRequest | undefined;
       let over = false;

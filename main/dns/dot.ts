@@ -59,7 +59,7 @@ class DotConn {
     }
     this.pending.set(id, { q, done });
     if (this.idle) clearTimeout(this.idle);
-    const msg = buildQuery(q, id);
+    const msg = buildQuery(q, id, this.ns.ecs);
     const len = Buffer.alloc(2);
     len.writeUInt16BE(msg.length);
     this.sock.write(Buffer.concat([len, msg]));

@@ -33,13 +33,16 @@ export interface Question {
 /** EDNS(0) payload size we advertise upstream (the DNS flag day 2020 value). */
 const EDNS_SIZE = 1232;
 
-export function buildQuery(q: Question, id: number): Buffer {
+/** The query message; with `ecs`, an EDNS Client Subnet option (address already masked). */
+export function buildQuery(q: Question, id: number, ecs?: Nameserver['ecs']): Buffer {
+  // 8 = CLIENT_SUBNET (the typings want the number).
+  const options: dnsPacket.PacketOpt[] = ecs ? [{ code: 8, family: ecs.family, sourcePrefixLength: ecs.prefix, scopePrefixLength: 0, ip: ecs.ip }] : [];
   return dnsPacket.encode({
     type: 'query',
     id,
     flags: dnsPacket.RECURSION_DESIRED,
     questions: [{ type: q.type, name: q.name, class: 'IN' }],
-    additionals: [{ type: 'OPT', name: '.', udpPayloadSize: EDNS_SIZE, extendedRcode: 0, ednsVersion: 0, flags: 0, flag_do: false, options: [] }],
+    additionals: [{ type: 'OPT', name: '.', udpPayloadSize: EDNS_SIZE, extendedRcode: 0, ednsVersion: 0, flags: 0, flag_do: false, options }],
   });
 }
 
@@ -100,7 +103,7 @@ export function guard<T>(ns: Nameserver, q: Question, timeoutMs: number, signal:
 
 function exchangeUdp(ns: Nameserver, to: Target, q: Question, sockets: DnsSocketFactory, timeoutMs: number, signal?: AbortSignal): Promise<dnsPacket.DecodedPacket> {
   const id = randomInt(0, 65536);
-  const query = buildQuery(q, id);
+  const query = buildQuery(q, id, ns.ecs);
   return guard(ns, q, timeoutMs, signal, (done) => {
     const sock = sockets.udp(to.family);
     sock.on('error', (e) => done(new SyError('SY_ERR_DNS_RESOLVE', { where: `${ns.raw} ${q.name} ${q.type}`, cause: e })));
@@ -127,7 +130,7 @@ function exchangeUdp(ns: Nameserver, to: Target, q: Question, sockets: DnsSocket
 
 function exchangeTcp(ns: Nameserver, to: Target, q: Question, sockets: DnsSocketFactory, timeoutMs: number, signal?: AbortSignal): Promise<dnsPacket.DecodedPacket> {
   const id = randomInt(0, 65536);
-  const query = buildQuery(q, id);
+  const query = buildQuery(q, id, ns.ecs);
   return guard(ns, q, timeoutMs, signal, (done) => {
     const sock = sockets.tcp(to.family);
     let acc: Buffer = Buffer.alloc(0);

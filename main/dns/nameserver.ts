@@ -7,13 +7,15 @@
 // parameters, `&`-separated: a bare word is the proxy to dial through (not
 // supported: reported, dialed directly), `skip-cert-verify=true` turns off
 // certificate checks, `disable-ipv4=true` / `disable-ipv6=true` make the server
-// answer A / AAAA empty without asking, others (h3, ecs, …) are reported as ignored.
+// answer A / AAAA empty without asking, `ecs=CIDR` adds EDNS Client Subnet;
+// others (h3, …) are reported as ignored.
 // rcode://success|format_error|server_failure|name_error|not_implemented|refused
 // answers locally with that code (mihomo's blocking idiom in nameserver-policy).
 // quic://, h3://, dhcp:// and system are not implemented: they are
 // reported once as coded warnings and skipped.
 import { SyError } from '../core/errors.js';
 import { normalizeIp, ipFamily, normalizeHost } from '../core/address.js';
+import { bigIntToIp, ipToBigInt } from './ip-range.js';
 
 export type NameserverProto = 'udp' | 'tcp' | 'tls' | 'https' | 'http' | 'rcode';
 
@@ -30,7 +32,9 @@ export interface Nameserver {
   readonly skipCertVerify: boolean;
   /** `#name`: the proxy mihomo would dial through (reported, dialed directly). */
   readonly proxy: string;
-  /** Other `#key=value` parameters (reported as ignored). */
+  /** `#ecs=CIDR`: EDNS Client Subnet sent with every query (RFC 7871), the address masked to the prefix. */
+  readonly ecs?: { readonly family: 1 | 2; readonly ip: string; readonly prefix: number };
+  /** The `#key=value` parameters (unknown ones are reported as ignored). */
   readonly params: Readonly<Record<string, string>>;
   /** As written in the config. */
   readonly raw: string;
@@ -49,7 +53,7 @@ export const RCODE_SERVERS: Readonly<Record<string, string>> = {
 };
 const DEFAULT_PORT: Record<Exclude<NameserverProto, 'rcode'>, number> = { udp: 53, tcp: 53, tls: 853, https: 443, http: 80 };
 /** Parameters we act on; the rest are reported as ignored. */
-const KNOWN_PARAMS = new Set(['skip-cert-verify', 'disable-ipv4', 'disable-ipv6']);
+const KNOWN_PARAMS = new Set(['skip-cert-verify', 'disable-ipv4', 'disable-ipv6', 'ecs', 'ecs-override']);
 
 /** Parses one entry; throws SY_ERR_DNS_BAD_NAMESERVER, returns null for unsupported schemes. */
 export function parseNameserver(raw: string, where = 'dns.nameserver'): Nameserver | null {
@@ -96,7 +100,10 @@ export function parseNameserver(raw: string, where = 'dns.nameserver'): Nameserv
     if (!host || !host.includes('.') && host !== 'localhost') throw bad('not an IP address or a host name');
   }
   const { proxy, params } = parseFragment(fragment);
+  const ecs = params.ecs === undefined ? undefined : parseEcs(params.ecs);
+  if (ecs === null) throw bad(`ecs=${params.ecs} is not a CIDR such as 198.51.100.0/24`);
   return {
+    ...(ecs ? { ecs } : {}),
     proto,
     host,
     port,
@@ -164,4 +171,19 @@ function safeDecode(s: string): string {
   } catch {
     return s;
   }
+}
+
+/** `ip/prefix` with the host bits cleared (RFC 7871 §6), or null when malformed. */
+function parseEcs(v: string): { family: 1 | 2; ip: string; prefix: number } | null {
+  const [addr, bits] = v.split('/');
+  const ip = normalizeIp(addr ?? '');
+  const fam = ipFamily(ip);
+  if (fam === 0) return null;
+  const width = fam === 4 ? 32 : 128;
+  const prefix = bits === undefined ? width : /^\d{1,3}$/.test(bits) ? Number(bits) : -1;
+  if (prefix < 0 || prefix > width) return null;
+  const n = ipToBigInt(ip);
+  if (n === undefined) return null;
+  const mask = prefix === 0 ? 0n : ((1n << BigInt(prefix)) - 1n) << BigInt(width - prefix);
+  return { family: fam === 4 ? 1 : 2, ip: bigIntToIp(n & mask, fam), prefix };
 }

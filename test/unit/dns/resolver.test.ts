@@ -2,6 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
 import net from 'node:net';
+import dnsPacket from 'dns-packet';
 import { UpstreamResolver } from '../../../main/dns/resolver.js';
 import { parseNameserver, parseNameservers } from '../../../main/dns/nameserver.js';
 import { createHostsTable } from '../../../main/dns/hosts.js';
@@ -179,4 +180,22 @@ test('a socket factory that fails (throws, or hands out a dead socket) gives a c
   const dead = make({ sockets: { udp: () => { const s = dgram.createSocket('udp4'); s.close(); return s; }, tcp: () => new net.Socket() } });
   await assert.rejects(dead.query('a.test', 'A'), (e: unknown) => e instanceof SyError && e.code.startsWith('SY_ERR_DNS_'));
   assert.deepEqual(await dead.resolve('a.test'), []);
+});
+
+test('#ecs=CIDR adds an EDNS Client Subnet option with the host bits cleared; a bad CIDR is a coded error', async (t) => {
+  const { buildQuery } = await import('../../../main/dns/exchange.js');
+  const ns = parseNameserver('tls://192.0.2.1#ecs=198.51.100.77/24&ecs-override=true')!;
+  assert.deepEqual(ns.ecs, { family: 1, ip: '198.51.100.0', prefix: 24 });
+  assert.deepEqual(parseNameserver('https://192.0.2.1/dns-query#ecs=2001:db8:1:2::5/48')!.ecs, { family: 2, ip: '2001:db8:1::', prefix: 48 });
+  const opt = dnsPacket.decode(buildQuery({ name: 'a.test', type: 'A' }, 1, ns.ecs)).additionals!.find((a) => a.type === 'OPT') as dnsPacket.OptAnswer;
+  const cs = opt.options[0] as unknown as { code: unknown; sourcePrefixLength: number; ip: string };
+  assert.deepEqual([cs.code, cs.sourcePrefixLength, cs.ip], [8, 24, '198.51.100.0'], 'option 8 = CLIENT_SUBNET');
+  assert.equal((dnsPacket.decode(buildQuery({ name: 'a.test', type: 'A' }, 1)).additionals![0] as dnsPacket.OptAnswer).options.length, 0);
+  for (const bad of ['udp://192.0.2.1#ecs=nope', 'udp://192.0.2.1#ecs=192.0.2.0/33']) {
+    assert.throws(() => parseNameserver(bad), (e: unknown) => e instanceof SyError && e.code === 'SY_ERR_DNS_BAD_NAMESERVER', bad);
+  }
+  // Over the wire: the upstream still answers a query that carries the option.
+  const r = new UpstreamResolver({ nameservers: [`udp://${up.address}#ecs=198.51.100.0/24`], timeoutMs: 1000 });
+  t.after(() => r.close());
+  assert.equal((await r.query('a.test', 'A')).rcode, 'NOERROR');
 });
