@@ -69,11 +69,19 @@ function requestOnce(ob: Outbound, url: string, opts: FetchOptions, signal: Abor
   return new Promise<Once>((resolve, reject) => {
     const createConnection = (_o: unknown, cb: (err: Error | null, s?: Socket) => void): undefined => {
       const meta = newMetadata({ network: 'tcp', type: 'Inner', host, dstIP: ip, dstPort: port, inboundName: 'proxy-provider' });
+      // Outbounds hand over their socket paused (CONNECT/SOCKS replies were
+      // read from it); resume once the HTTP client has attached its parser.
+      const give = (s: Socket) => {
+        cb(null, s);
+        setImmediate(() => {
+          if (s.isPaused()) s.resume();
+        });
+      };
       ob.dialTcp({ host, ip, port }, meta, signal).then(
         (raw) => {
-          if (!secure) return cb(null, raw);
+          if (!secure) return give(raw);
           const t = tls.connect({ socket: raw, servername: ip ? undefined : host, ALPNProtocols: ['http/1.1'] });
-          t.once('secureConnect', () => cb(null, t));
+          t.once('secureConnect', () => give(t));
           t.once('error', (err) => cb(err));
         },
         (err: Error) => cb(err),
@@ -81,7 +89,9 @@ function requestOnce(ob: Outbound, url: string, opts: FetchOptions, signal: Abor
       return undefined;
     };
     const mod = secure ? https : http;
-    const req = mod.request(u, { method: 'GET', headers, agent: false, createConnection: createConnection as never, signal });
+    // NOTE: no `agent` option: with `agent: false` Node builds a fresh Agent and
+    // ignores createConnection, which would bypass the outbound.
+    const req = mod.request(u, { method: 'GET', headers, createConnection: createConnection as never, signal });
     req.once('error', reject);
     req.once('response', (res) => {
       const status = res.statusCode ?? 0;
