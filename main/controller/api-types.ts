@@ -293,6 +293,8 @@ export interface ApiConfigRaw {
   path: string;
   payload: string;
   profile: string;
+  /** The core runs the bundled default config (first run: edits create `path`). */
+  bundled: boolean;
 }
 
 /** One edit of POST /configs/edit `{ops: ApiConfigEditOp[]}` (see main/config/edit.ts). Rule indexes are positions in `rules:`. */

@@ -11,20 +11,19 @@ import type { Locale } from './i18n/i18n.js';
 import { ConnectionsPage } from './pages/connections.js';
 import { LogsPage } from './pages/logs.js';
 import { OverviewPage } from './pages/overview.js';
+import { ProfilesPage } from './pages/profiles.js';
 import { ProxiesPage } from './pages/proxies.js';
+import { SetupPage } from './pages/setup.js';
+import { isFirstRun } from './services/first-run.js';
 import { RuleSetsPage } from './pages/rule-sets.js';
 import { RulesPage } from './pages/rules.js';
 import { SettingsPage } from './pages/settings.js';
 import { effectiveLocale, loadSettings, saveSettings, type StoredSettings, type Theme } from './services/settings.js';
 
-declare global {
-  interface Window {
-    /** Set by the Electron preload (main/electron/preload.cts). */
-    switchyard?: { controller?: { url?: string; secret?: string } };
-  }
-}
+// window.switchyard (the Electron preload bridge) is declared in services/system-proxy.ts.
+import './services/system-proxy.js';
 
-export const PAGES = ['overview', 'connections', 'rules', 'rule-sets', 'proxies', 'logs', 'settings'] as const;
+export const PAGES = ['overview', 'connections', 'rules', 'rule-sets', 'proxies', 'profiles', 'logs', 'settings'] as const;
 export type Page = (typeof PAGES)[number];
 const NAV_KEYS: Record<Page, MessageKey> = {
   overview: 'nav.overview',
@@ -32,14 +31,18 @@ const NAV_KEYS: Record<Page, MessageKey> = {
   rules: 'nav.rules',
   'rule-sets': 'nav.ruleSets',
   proxies: 'nav.proxies',
+  profiles: 'nav.profiles',
   logs: 'nav.logs',
   settings: 'nav.settings',
 };
 
-function pageFromHash(): Page {
+function pageFromHash(): Page | 'setup' {
   const name = location.hash.replace(/^#\/?/, '').split('?')[0] as Page;
+  if ((name as string) === 'setup') return 'setup';
   return PAGES.includes(name) ? name : 'overview';
 }
+
+const SETUP_DONE = 'switchyard.setup.done';
 
 type Conn = { state: 'checking' | 'ok' } | { state: 'login'; reason: 'none' | 'unauthorized' | 'unreachable'; detail: string };
 
@@ -58,7 +61,8 @@ export function App() {
     }),
   );
   const [conn, setConn] = useState<Conn>({ state: 'checking' });
-  const [page, setPage] = useState<Page>(pageFromHash);
+  const [page, setPage] = useState<Page | 'setup'>(pageFromHash);
+  const [firstRun, setFirstRun] = useState(false);
 
   const update = (s: StoredSettings) => {
     setSettings(s);
@@ -99,6 +103,29 @@ export function App() {
     );
   }, [api]);
 
+  // First run: the bundled default with no upstream and no profile opens the setup (once per browser).
+  useEffect(() => {
+    if (conn.state !== 'ok' || !api) return;
+    let done = false;
+    try {
+      done = window.localStorage.getItem(SETUP_DONE) === '1';
+    } catch {
+      /* no storage */
+    }
+    if (!done) void isFirstRun(api.client).then(setFirstRun);
+  }, [conn.state, api]);
+  const finishSetup = () => {
+    try {
+      window.localStorage.setItem(SETUP_DONE, '1');
+    } catch {
+      /* no storage */
+    }
+    setFirstRun(false);
+    location.hash = '#/overview';
+    setPage('overview');
+  };
+  const showSetup = page === 'setup' || firstRun;
+
   const connect = (baseUrl: string, secret: string) => {
     update({ ...settings, controller: { baseUrl, secret } });
     setController({ baseUrl, secret, source: 'saved' });
@@ -132,13 +159,15 @@ export function App() {
             <LiveBadge />
           </nav>
           <main id="main" tabIndex={-1}>
-            {page === 'overview' && <OverviewPage />}
-            {page === 'connections' && <ConnectionsPage />}
-            {page === 'rules' && <RulesPage />}
-            {page === 'rule-sets' && <RuleSetsPage />}
-            {page === 'proxies' && <ProxiesPage />}
-            {page === 'logs' && <LogsPage />}
-            {page === 'settings' && (
+            {showSetup && <SetupPage onDone={finishSetup} />}
+            {!showSetup && page === 'overview' && <OverviewPage />}
+            {!showSetup && page === 'connections' && <ConnectionsPage />}
+            {!showSetup && page === 'rules' && <RulesPage />}
+            {!showSetup && page === 'rule-sets' && <RuleSetsPage />}
+            {!showSetup && page === 'proxies' && <ProxiesPage />}
+            {!showSetup && page === 'profiles' && <ProfilesPage />}
+            {!showSetup && page === 'logs' && <LogsPage />}
+            {!showSetup && page === 'settings' && (
               <SettingsPage
                 locale={locale}
                 theme={settings.theme}

@@ -30,11 +30,11 @@ async function profileOf(deps: ControllerDeps, path: string): Promise<string> {
 
 async function raw(deps: ControllerDeps, where: string): Promise<ApiConfigRaw & { from: string }> {
   const f = await need(deps, where).read();
-  return { path: f.path, payload: f.payload, from: f.running ?? f.path, profile: await profileOf(deps, f.path) };
+  return { path: f.path, payload: f.payload, from: f.running ?? f.path, bundled: f.running !== undefined && f.running !== f.path, profile: await profileOf(deps, f.path) };
 }
 
 function strip(r: ApiConfigRaw & { from: string }): ApiConfigRaw {
-  return { path: r.path, payload: r.payload, profile: r.profile };
+  return { path: r.path, payload: r.payload, profile: r.profile, bundled: r.bundled };
 }
 
 async function reloadWith(deps: ControllerDeps, payload: string, path: string): Promise<void> {
@@ -65,7 +65,7 @@ async function edit(deps: ControllerDeps, ops: ConfigEditOp[]): Promise<ApiConfi
     await deps.reload({ payload: cur.payload, path: cur.from }).catch(() => {});
     throw isSyError(err) ? err : new SyError('SY_ERR_API_RELOAD_FAILED', { where: cur.path, detail: 'cannot write the config file', cause: err });
   }
-  return { path: cur.path, payload: next, profile: '' };
+  return { path: cur.path, payload: next, profile: '', bundled: false };
 }
 
 export function configEditRoutes(deps: ControllerDeps): FastifyPluginCallback {

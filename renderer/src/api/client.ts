@@ -2,6 +2,7 @@
 // with the server's `{code, message}` (or a client-side code), so pages can
 // show the code. 401 is marked so the app shows the login form.
 import type {
+  ApiConfigEditOp, ApiConfigRaw, ApiProfile, ApiProfileOverride, ApiProfiles,
   ApiConfigs, ApiConnections, ApiClosedConnection, ApiMatchResult, ApiProxies, ApiRuleProviders, ApiRules, ApiVersion,
 } from '../../../main/controller/api-types.js';
 
@@ -85,4 +86,16 @@ export class ApiClient {
   closedConnections = () => this.call<ApiClosedConnection[] | { connections: ApiClosedConnection[] }>('GET', '/connections/closed');
   closeConnection = (id: string) => this.call<void>('DELETE', `/connections/${encodeURIComponent(id)}`);
   closeAllConnections = () => this.call<void>('DELETE', '/connections');
+  /** switchyard's own: the running config file (GET /configs/raw). */
+  configRaw = () => this.call<ApiConfigRaw>('GET', '/configs/raw');
+  /** Edits written back to the config file (or the active profile's override); a bad edit changes nothing. */
+  editConfig = (ops: ApiConfigEditOp[]) => this.call<ApiConfigRaw>('POST', '/configs/edit', { ops });
+  profiles = () => this.call<ApiProfiles>('GET', '/profiles');
+  addProfile = (body: { url?: string; payload?: string; name?: string; interval?: number }) => this.call<ApiProfile>('POST', '/profiles', body);
+  updateProfile = (id: string) => this.call<ApiProfile>('PUT', `/profiles/${encodeURIComponent(id)}`);
+  patchProfile = (id: string, body: { name?: string; interval?: number }) => this.call<ApiProfile>('PATCH', `/profiles/${encodeURIComponent(id)}`, body);
+  activateProfile = (id: string) => this.call<ApiProfile>('POST', `/profiles/${encodeURIComponent(id)}/activate`);
+  removeProfile = (id: string) => this.call<void>('DELETE', `/profiles/${encodeURIComponent(id)}`);
+  profileOverride = (id: string) => this.call<ApiProfileOverride>('GET', `/profiles/${encodeURIComponent(id)}/override`);
+  putProfileOverride = (id: string, payload: string) => this.call<ApiProfile>('PUT', `/profiles/${encodeURIComponent(id)}/override`, { payload });
 }

@@ -1,5 +1,9 @@
-// Proxies: groups (select a member) and upstreams (latency test).
-import { useState } from 'preact/hooks';
+// Proxies: groups (select a member) and upstreams (latency test); add or edit
+// a SOCKS5 upstream and put it in a select group (POST /configs/edit).
+import { useMemo, useState } from 'preact/hooks';
+import type { ApiConfigEditOp } from '../../../main/controller/api-types.js';
+import { SocksForm, type SocksFields } from '../components/socks-form.js';
+import { proxiesOf } from '../utils/rule-line.js';
 import type { ApiProxy } from '../../../main/controller/api-types.js';
 import { ErrorBox } from '../components/error-box.js';
 import { useAction, useResource } from '../hooks/use-resource.js';
@@ -13,6 +17,23 @@ export function ProxiesPage() {
   const { t } = i;
   const proxies = useResource((c) => c.proxies(), [], 10000);
   const action = useAction();
+  const editAction = useAction();
+  const raw = useResource((c) => c.configRaw(), []);
+  const defined = useMemo(() => proxiesOf(raw.data?.payload ?? ''), [raw.data]);
+  const [editing, setEditing] = useState<SocksFields | null>(null);
+  const edit = async (ops: ApiConfigEditOp[]): Promise<boolean> => {
+    const r = await editAction.run((c) => c.editConfig(ops));
+    if (!r) return false;
+    raw.setData(r);
+    setEditing(null);
+    await proxies.reload();
+    return true;
+  };
+  const startEdit = (name: string) => {
+    const p = defined[name] ?? {};
+    const s = (k: string) => (p[k] === undefined ? '' : String(p[k]));
+    setEditing({ name, server: s('server'), port: s('port') || '1080', username: s('username'), password: s('password'), udp: p.udp === true });
+  };
   const [delays, setDelays] = useState<Record<string, number | 'testing' | 'failed'>>({});
   const all = proxies.data?.proxies ?? {};
   const groups = Object.values(all).filter((p) => p.all && !p.hidden && p.name !== 'GLOBAL');
@@ -65,6 +86,14 @@ export function ProxiesPage() {
           </article>
         ))}
       </div>
+      <SocksForm
+        initial={editing}
+        groups={groups.filter((g) => g.type === 'Selector').map((g) => g.name)}
+        busy={editAction.busy}
+        error={editAction.error}
+        onSubmit={edit}
+        onCancel={() => setEditing(null)}
+      />
       <h2>{t('proxies.upstreams')}</h2>
       {upstreams.length === 0 && <p class="muted">{t('overview.noUpstreams')}</p>}
       <ul class="list">
@@ -80,6 +109,16 @@ export function ProxiesPage() {
             <button type="button" onClick={() => void test(p)} aria-label={t('proxies.testOne', { name: p.name })}>
               {t('proxies.test')}
             </button>
+            {p.type === 'Socks5' && defined[p.name] && (
+              <>
+                <button type="button" onClick={() => startEdit(p.name)} aria-label={t('proxies.editOne', { name: p.name })} data-testid="socks-edit">
+                  {t('rules.edit')}
+                </button>
+                <button type="button" class="danger" disabled={editAction.busy} onClick={() => void edit([{ op: 'proxy.delete', name: p.name }])} aria-label={t('proxies.deleteOne', { name: p.name })}>
+                  {t('rules.delete')}
+                </button>
+              </>
+            )}
           </li>
         ))}
       </ul>

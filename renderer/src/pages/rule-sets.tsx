@@ -1,5 +1,8 @@
-// Rule sets: providers with entries, last update, last error, update now.
+// Rule sets: providers with entries, last update, last error, update now;
+// add (subscription URL, file, inline) and remove through POST /configs/edit.
+import type { ApiConfigEditOp } from '../../../main/controller/api-types.js';
 import { ErrorBox } from '../components/error-box.js';
+import { RuleSetForm } from '../components/rule-set-form.js';
 import { useAction, useResource } from '../hooks/use-resource.js';
 import { useI18n } from '../i18n/context.js';
 
@@ -8,10 +11,17 @@ export function RuleSetsPage() {
   const { t } = i;
   const providers = useResource((c) => c.ruleProviders(), [], 10000);
   const action = useAction();
+  const editAction = useAction();
+  const edit = async (op: ApiConfigEditOp): Promise<boolean> => {
+    const ok = !!(await editAction.run((c) => c.editConfig([op])));
+    if (ok) await providers.reload();
+    return ok;
+  };
   const list = Object.values(providers.data?.providers ?? {});
   return (
     <section class="page" aria-labelledby="h-sets">
       <h1 id="h-sets">{t('nav.ruleSets')}</h1>
+      <RuleSetForm busy={editAction.busy} error={editAction.error} onSubmit={edit} />
       <ErrorBox error={action.error ?? providers.error} onDismiss={action.clear} />
       {list.length === 0 ? (
         <p class="muted">{providers.loading ? t('common.loading') : t('sets.none')}</p>
@@ -49,7 +59,10 @@ export function RuleSetsPage() {
                 <button type="button" disabled={action.busy} onClick={() => void action.run((c) => c.updateRuleProvider(p.name)).then(() => providers.reload())}>
                   {t('sets.updateNow')}
                 </button>
-              )}
+              )}{' '}
+              <button type="button" class="danger" disabled={editAction.busy} onClick={() => void edit({ op: 'rule-provider.delete', name: p.name })} data-testid="set-remove">
+                {t('sets.remove')}
+              </button>
             </article>
           ))}
         </div>

@@ -1,10 +1,15 @@
 // Rules: the ordered list with hit counts, enable/disable (PATCH /rules/disable),
-// and "where would this go?" (GET /match, the engine `switchyard match` uses).
+// add/edit/delete/reorder (POST /configs/edit: written back to the config file,
+// or the active profile's override, and applied by a reload), and "where would
+// this go?" (GET /match, the engine `switchyard match` uses).
 import { useMemo, useState } from 'preact/hooks';
 import type { ApiMatchResult } from '../../../main/controller/api-types.js';
 import { ErrorBox } from '../components/error-box.js';
 import { Switch } from '../components/controls.js';
 import { VirtualList } from '../components/virtual-list.js';
+import { RuleEditor, type RuleEdit } from '../components/rule-editor.js';
+import type { ApiConfigEditOp } from '../../../main/controller/api-types.js';
+import { ruleLinesOf } from '../utils/rule-line.js';
 import { useAction, useResource } from '../hooks/use-resource.js';
 import { useI18n } from '../i18n/context.js';
 
@@ -13,6 +18,23 @@ export function RulesPage() {
   const { t } = i;
   const rules = useResource((c) => c.rules(), [], 5000);
   const action = useAction();
+  const editAction = useAction();
+  const raw = useResource((c) => c.configRaw(), []);
+  const proxies = useResource((c) => c.proxies(), []);
+  const [edit, setEdit] = useState<RuleEdit | null>(null);
+  const lines = useMemo(() => ruleLinesOf(raw.data?.payload ?? ''), [raw.data]);
+  const targets = useMemo(() => {
+    const names = Object.values(proxies.data?.proxies ?? {}).filter((p) => p.name !== 'GLOBAL').map((p) => p.name);
+    return [...new Set([...names.filter((n) => n !== 'DIRECT' && n !== 'REJECT'), 'DIRECT', 'REJECT'])];
+  }, [proxies.data]);
+  const count = rules.data?.rules.length ?? 0;
+  const apply = async (ops: ApiConfigEditOp[]): Promise<boolean> => {
+    const r = await editAction.run((c) => c.editConfig(ops));
+    if (!r) return false;
+    raw.setData(r);
+    await rules.reload();
+    return true;
+  };
   const [query, setQuery] = useState('');
   const list = useMemo(() => {
     const q = query.toLowerCase();
@@ -28,8 +50,19 @@ export function RulesPage() {
         <input type="search" class="grow" placeholder={t('rules.search')} aria-label={t('rules.search')} value={query} onInput={(e) => setQuery((e.currentTarget as HTMLInputElement).value)} />
         <span class="muted small">{t('rules.count', { n: i.num(rules.data?.rules.length ?? 0) })}</span>
       </div>
-      <p class="muted small">{t('rules.editHint')}</p>
-      <ErrorBox error={action.error ?? rules.error} onDismiss={action.clear} />
+      <p class="muted small">{raw.data?.profile ? t('rules.profileHint') : t('rules.editHint')}</p>
+      <RuleEditor
+        edit={edit}
+        targets={targets}
+        count={count}
+        busy={editAction.busy}
+        error={editAction.error}
+        onCancel={() => setEdit(null)}
+        onSubmit={(index, line, position) =>
+          void apply(index === null ? [{ op: 'rule.insert', index: position, rule: line }] : [{ op: 'rule.replace', index, rule: line }]).then((ok) => ok && setEdit(null))
+        }
+      />
+      <ErrorBox error={action.error ?? rules.error ?? raw.error} onDismiss={action.clear} />
       <div class="table rules-table" role="table" aria-label={t('nav.rules')}>
         <div class="thead vrow-static" role="row">
           <div role="columnheader" class="r-idx">#</div>
@@ -38,6 +71,7 @@ export function RulesPage() {
           <div role="columnheader" class="r-target">{t('rules.target')}</div>
           <div role="columnheader" class="r-hits">{t('rules.hits')}</div>
           <div role="columnheader" class="r-on">{t('rules.enabled')}</div>
+          <div role="columnheader" class="r-act">{t('rules.actions')}</div>
         </div>
         {list.length === 0 ? (
           <p class="muted empty">{rules.loading ? t('common.loading') : t('rules.none')}</p>
@@ -65,6 +99,20 @@ export function RulesPage() {
                       void action.run((c) => c.setRulesDisabled({ [r.index]: !on })).then(() => rules.reload())
                     }
                   />
+                </div>
+                <div role="cell" class="r-act" data-testid={`rule-actions-${r.index}`}>
+                  <button type="button" class="icon" title={t('rules.edit')} aria-label={t('rules.editOne', { index: r.index })} disabled={!lines[r.index]} onClick={() => setEdit({ index: r.index, line: lines[r.index] ?? '' })}>
+                    ✎
+                  </button>
+                  <button type="button" class="icon" title={t('rules.up')} aria-label={t('rules.upOne', { index: r.index })} disabled={r.index === 0 || editAction.busy} onClick={() => void apply([{ op: 'rule.move', from: r.index, to: r.index - 1 }])} data-testid="rule-up">
+                    ↑
+                  </button>
+                  <button type="button" class="icon" title={t('rules.down')} aria-label={t('rules.downOne', { index: r.index })} disabled={r.index >= count - 1 || editAction.busy} onClick={() => void apply([{ op: 'rule.move', from: r.index, to: r.index + 1 }])} data-testid="rule-down">
+                    ↓
+                  </button>
+                  <button type="button" class="icon danger" title={t('rules.delete')} aria-label={t('rules.deleteOne', { index: r.index })} disabled={editAction.busy} onClick={() => void apply([{ op: 'rule.delete', index: r.index }])} data-testid="rule-delete">
+                    ×
+                  </button>
                 </div>
               </>
             )}

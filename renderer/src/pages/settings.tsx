@@ -4,6 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { ApiCaptureState } from '../../../main/controller/api-types.js';
 import { Segmented, Switch } from '../components/controls.js';
 import { ErrorBox } from '../components/error-box.js';
+import { SystemProxyCard } from '../components/system-proxy-card.js';
 import { useAction, useResource } from '../hooks/use-resource.js';
 import { useI18n } from '../i18n/context.js';
 import type { Locale } from '../i18n/i18n.js';
@@ -92,6 +93,7 @@ export function SettingsPage(props: SettingsProps) {
             </>
           )}
         </form>
+        <SystemProxyCard />
         <div class="card">
           <h2>{t('settings.dns')}</h2>
           {/* The controller has no DNS settings to read or change yet (PATCH /configs ignores `dns`), so say where to change it. */}

@@ -53,7 +53,7 @@ test('POST /configs/edit on a plain config file', { timeout: 30_000 }, async (t)
   await t.test('GET /configs/raw answers the running file', async () => {
     const r = await api('GET', '/configs/raw');
     assert.equal(r.status, 200);
-    assert.deepEqual(r.json, { path: file, payload: config(BASE), profile: '' });
+    assert.deepEqual(r.json, { path: file, payload: config(BASE), profile: '', bundled: false });
   });
 
   await t.test('an edit is written with comments kept and applies at once', async () => {
