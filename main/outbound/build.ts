@@ -21,7 +21,7 @@ import { UrlTestGroup } from './groups/url-test.js';
 import { FallbackGroup } from './groups/fallback.js';
 import { LoadBalanceGroup } from './groups/load-balance.js';
 import { DEFAULT_TEST_URL, measureDelay } from './delay-test.js';
-import { computeMembers, usesProviders } from './groups/members.js';
+import { computeMembers, computedMembers } from './groups/members.js';
 
 /** What the outbound set needs of a proxy provider (main/proxy-providers/ implements it). */
 export interface ProviderMembers {
@@ -124,7 +124,7 @@ export function buildOutbounds(config: Pick<Config, 'proxies' | 'proxyGroups'>, 
       providers: names,
       typeOf: (n: string) => lookup(n)?.type,
     };
-    for (const g of groups) if (g !== global && usesProviders(g.cfg)) g.setMembers(computeMembers(g.cfg, cx));
+    for (const g of groups) if (g !== global && computedMembers(g.cfg)) g.setMembers(computeMembers(g.cfg, cx));
     // mihomo's GLOBAL lists provider proxies too.
     global?.setMembers([...globalMembers, ...next.keys()]);
   };
@@ -143,6 +143,8 @@ export function buildOutbounds(config: Pick<Config, 'proxies' | 'proxyGroups'>, 
     if (network === 'udp' && !o.supportsUdp) return 'no-udp';
     return 'ok';
   };
+
+  refreshMembers(); // exclude-filter / exclude-type apply to listed members even without providers
 
   return {
     get: lookup,

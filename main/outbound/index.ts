@@ -1,7 +1,7 @@
 // outbound/: where decided connections go. The engine calls buildOutbounds();
 // the rest is exported for tests and the controller.
 export { buildOutbounds, GLOBAL, type OutboundSet, type OutboundDeps, type ProviderMembers } from './build.js';
-export { computeMembers, usesProviders, type MemberContext } from './groups/members.js';
+export { computeMembers, computedMembers, usesProviders, type MemberContext } from './groups/members.js';
 export type { Member } from './groups/group.js';
 export { plainSocketFactory, fdSocketFactory, type SocketFactory } from './socket-factory.js';
 export { memoryStateStore, fileStateStore, type StateStore } from './state-store.js';

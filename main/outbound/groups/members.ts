@@ -23,6 +23,11 @@ export function usesProviders(g: GroupConfig): boolean {
   return (g.use?.length ?? 0) > 0 || g.includeAllProviders === true || g.includeAllProxies === true;
 }
 
+/** True when the member list is not simply `proxies` (providers, or exclusions that also drop listed members). */
+export function computedMembers(g: GroupConfig): boolean {
+  return usesProviders(g) || !!g.excludeFilter || !!g.excludeType;
+}
+
 export function computeMembers(g: GroupConfig, cx: MemberContext): string[] {
   // NOTE: compiled per call; config/ already refused bad patterns, and this runs only on provider updates.
   const keep = compileFilter(g.filter ?? '');

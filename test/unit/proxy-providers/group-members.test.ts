@@ -102,3 +102,17 @@ test('a select choice stored for a provider proxy is honoured once the provider 
   built.push(b);
   assert.equal(b.outbounds.group('sel')!.now(), 'b');
 });
+
+test('exclude-type and exclude-filter apply to listed members of a group without providers', async () => {
+  const yaml = [
+    'proxies:',
+    '  - {name: "s1", type: socks5, server: 127.0.0.1, port: 1}',
+    '  - {name: "h1", type: http, server: 127.0.0.1, port: 2}',
+    '  - {name: "old s2", type: socks5, server: 127.0.0.1, port: 3}',
+    'proxy-groups:',
+    '  - {name: g, type: select, proxies: [s1, h1, "old s2", DIRECT], exclude-type: Http, exclude-filter: "^old"}',
+  ].join('\n');
+  const b = await build(config(yaml, home));
+  built.push(b);
+  assert.deepEqual(b.outbounds.group('g')!.members, ['s1', 'DIRECT']);
+});
