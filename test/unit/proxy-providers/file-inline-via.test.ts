@@ -3,7 +3,10 @@
 // randomised check that provider bodies only ever fail with coded errors.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isSyError } from '../../../main/core/errors.js';
@@ -80,6 +83,32 @@ proxy-groups:
   await b.loaded.providers.get('sub')!.update();
   assert.equal(up.connects(), 1, 'the download went through the upstream');
   assert.deepEqual(b.outbounds.group('g')!.members, ['via-upstream']);
+});
+
+test('redirects are followed (a subscription moved elsewhere)', async () => {
+  const srv = await subscriptionServer();
+  cleanups.push(() => srv.close());
+  srv.answer = (req) => (req.url === '/sub' ? { status: 302, headers: { location: '/moved?x=1' } } : { body: body([{ name: 'moved' }]) });
+  const b = await track(build(config(`proxy-providers:\n  sub: {type: http, url: "${srv.url}"}\n`, mkdtempSync(join(home, 'r-')))));
+  await b.loaded.providers.get('sub')!.update();
+  assert.deepEqual(b.loaded.providers.get('sub')!.proxies().map((p) => p.name), ['moved']);
+});
+
+test('https: the certificate is verified; an untrusted one fails coded and keeps the list', async () => {
+  const dir = mkdtempSync(join(home, 'tls-'));
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem'), '-days', '1', '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' });
+  let hits = 0;
+  const srv = https.createServer({ key: readFileSync(join(dir, 'k.pem')), cert: readFileSync(join(dir, 'c.pem')) }, (_req, res) => {
+    hits++;
+    res.end(body([{ name: 'secret' }]));
+  });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  cleanups.push(() => new Promise<void>((r) => { srv.closeAllConnections(); srv.close(() => r()); }));
+  const url = `https://127.0.0.1:${(srv.address() as AddressInfo).port}/sub`;
+  const b = await track(build(config(`proxy-providers:\n  sub: {type: http, url: "${url}"}\nproxy-groups:\n  - {name: g, type: select, use: [sub]}\n`, dir)));
+  await assert.rejects(b.loaded.providers.get('sub')!.update(), (e: unknown) => isSyError(e) && e.code === 'SY_ERR_PROXY_PROVIDER_FETCH');
+  assert.equal(hits, 0, 'no request was sent over the unverified connection');
+  assert.deepEqual(b.outbounds.group('g')!.members, []);
 });
 
 test('randomised: provider bodies only ever fail with coded errors', () => {
