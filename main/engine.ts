@@ -10,6 +10,7 @@ import type { Config } from './config/types.js';
 import type { LogHub, Logger } from './core/logger.js';
 import type { Lifecycle } from './core/lifecycle.js';
 import { SyError, SyErrorList, isSyError } from './core/errors.js';
+import { newMetadata } from './core/metadata.js';
 import { loadConfig, parseConfig } from './config/load.js';
 import { ruleValidator } from './rules/validate.js';
 import { openGeoIp, type GeoIpReader } from './rules/geoip.js';
@@ -101,12 +102,28 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
     const geoip: GeoIpReader = await openGeoIp(config.geoipDatabase || undefined);
 
     // DNS first: the rules resolve through it.
-    const dns = createDnsService(config, { logger: log, sockets: sockets.dns });
+    // rule-set: keys in nameserver-policy / fake-ip-filter match through the
+    // current generation's providers (looked up per query, so reloads apply).
+    let genRef: Generation | null = null;
+    const dns = createDnsService(config, {
+      logger: log,
+      sockets: sockets.dns,
+      geoip: (ip) => geoip.country(ip),
+      matchers: (kind, name) => {
+        if (kind !== 'rule-set' || !config.ruleProviders[name]) return null;
+        const state = { resolved: true, processLooked: true };
+        return (host) => {
+          const p = genRef?.providers.get(name);
+          if (!p) return false;
+          return p.current().match(newMetadata({ network: 'udp', type: 'DNS', host }), state, false);
+        };
+      },
+    });
     await dns.start();
     started.push(dns);
     const resolver = config.dns.nameserver.length > 0 ? dns.resolver : systemResolver(config.ipv6);
 
-    let gen = await buildGeneration(config, { sockets: sockets.outbound, resolver, state, geoip, logger: log });
+    let gen = (genRef = await buildGeneration(config, { sockets: sockets.outbound, resolver, state, geoip, logger: log }));
     gen.outbounds.start();
     started.push({ start: async () => {}, close: async () => gen.outbounds.close() });
 
@@ -272,7 +289,7 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
           throw err;
         }
         const old = gen;
-        gen = nextGen;
+        gen = genRef = nextGen;
         config = next;
         hub.setLevel(next.logLevel);
         if (!state.get('mode')) mode = next.mode;
