@@ -6,7 +6,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { readFileSync } from 'node:fs';
 
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-export const PAGES = ['overview', 'connections', 'rules', 'rule-sets', 'proxies', 'logs', 'settings'] as const;
+export const PAGES = ['overview', 'connections', 'rules', 'rule-sets', 'proxies', 'profiles', 'logs', 'settings'] as const;
 export const LANGS = ['en', 'zh-CN'] as const;
 
 const catalogDir = new URL('../../renderer/src/i18n/', import.meta.url);

@@ -23,6 +23,8 @@ export interface LiveCore {
   controller: string;
   secret: string;
   mixedPort: number;
+  /** The config's directory (its home: ruleset/ copies go here); '' for an attached core. */
+  dir: string;
   /** GET/PATCH the controller with the secret. */
   api<T>(method: string, path: string, body?: unknown): Promise<T>;
   output(): string;
@@ -34,7 +36,7 @@ export interface LiveCore {
  * instead of starting one; the tests that need this suite's own config skip.
  */
 export function attachCore(controller: string, secret: string): LiveCore {
-  return { controller, secret, mixedPort: 0, api: apiOf(controller, secret), output: () => '', stop: async () => {} };
+  return { controller, secret, mixedPort: 0, dir: '', api: apiOf(controller, secret), output: () => '', stop: async () => {} };
 }
 
 function apiOf(controller: string, secret: string) {
@@ -129,5 +131,5 @@ export async function startCore(extraYaml: string, files: Record<string, string>
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  return { controller, secret, mixedPort, api, output: () => out, stop };
+  return { controller, secret, mixedPort, dir, api, output: () => out, stop };
 }
