@@ -8,4 +8,9 @@ export const PROVIDER_ERRORS = {
   SY_ERR_PROVIDER_BEHAVIOR: "unsupported rule provider behavior",
   SY_ERR_PROVIDER_NO_FETCHER: "the rule provider cannot be updated without a fetcher",
   SY_ERR_PROVIDER_TOO_LARGE: "the rule provider exceeds its size limit",
+  SY_ERR_PROVIDER_FETCH: "cannot download the rule provider",
+  SY_ERR_PROVIDER_TIMEOUT: "the rule provider download timed out",
+  SY_ERR_PROVIDER_HTTP_STATUS: "the rule provider download answered with an error status",
+  SY_ERR_PROVIDER_MRS: "malformed .mrs rule set",
+  SY_ERR_PROVIDER_CONVERT: "cannot convert the rule set",
 } as const;

@@ -18,4 +18,7 @@ export const RULE_ERRORS = {
   SY_ERR_RULE_NOT_ALLOWED: "rule type not allowed here",
   SY_ERR_RULE_COMPILE: "the rules could not be compiled",
   SY_ERR_RULE_GEOIP_DB: "cannot open the GeoIP database",
+  SY_ERR_RULE_GEOSITE_DATA: "malformed or unreadable GeoSite data (.dat)",
+  SY_ERR_RULE_GEOSITE_CATEGORY: "the GeoSite data has no such category",
+  SY_ERR_RULE_GEOSITE_MISSING: "GEOSITE rule inactive: no GeoSite data file",
 } as const;
