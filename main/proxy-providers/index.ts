@@ -10,6 +10,7 @@ import { ProxyProvider, type ProxyProviderDeps } from './provider.js';
 
 export { ProxyProvider, type ProxyProviderDeps, type SubscriptionInfo, type VehicleType } from './provider.js';
 export { fetchThrough, parseUserinfo, DEFAULT_FETCH_TIMEOUT_MS, DEFAULT_SIZE_LIMIT } from './fetch.js';
+export { checkProxyProviders, type ProxyProviderCheck } from './check.js';
 
 export interface LoadedProxyProviders {
   readonly providers: ReadonlyMap<string, ProxyProvider>;

@@ -131,3 +131,21 @@ test('randomised: provider bodies only ever fail with coded errors', () => {
     }
   }
 });
+
+test('checkProxyProviders (for switchyard check): file errors, http copies as warnings, counts; no network', async () => {
+  const { checkProxyProviders } = await import('../../../main/proxy-providers/check.js');
+  const dir = mkdtempSync(join(home, 'chk-'));
+  writeFileSync(join(dir, 'ok.yaml'), body([{ name: 'a' }, { name: 'b', type: 'ss' }]));
+  writeFileSync(join(dir, 'bad.yaml'), 'proxies: 3\n');
+  const cfg = config(`proxy-providers:
+  good: {type: file, path: ./ok.yaml}
+  broken: {type: file, path: ./bad.yaml}
+  gone: {type: file, path: ./missing.yaml}
+  sub: {type: http, url: "http://192.0.2.1/sub"}
+  inl: {type: inline, payload: [{name: x, type: socks5, server: 127.0.0.1, port: 1}]}
+`, dir);
+  const r = await checkProxyProviders(cfg.proxyProviders!);
+  assert.deepEqual(r.counts, { good: 2, broken: 0, gone: 0, sub: 0, inl: 1 });
+  assert.deepEqual(r.errors.map((e) => e.code).sort(), ['SY_ERR_PROXY_PROVIDER_PARSE', 'SY_ERR_PROXY_PROVIDER_READ']);
+  assert.deepEqual(r.warnings.map((e) => e.code).sort(), ['SY_ERR_CONFIG_UNSUPPORTED_PROXY', 'SY_ERR_PROXY_PROVIDER_READ']);
+});
