@@ -15,7 +15,7 @@ import { ipFamily, normalizeIp } from '../core/address.js';
 import { SyError } from '../core/errors.js';
 import type { SocketFactory } from './socket-factory.js';
 import { isUnspecified, type Socks5Reply } from './socks5-client.js';
-import { readSocksAddress, writeSocksAddressPort } from './socks5-address.js';
+import { encodeSocksUdp, decodeSocksUdp } from '../core/socks-address.js';
 import { FlowEvents } from './udp-flow-events.js';
 
 export interface Socks5UdpOptions {
@@ -35,21 +35,7 @@ export interface Socks5UdpFlow extends UdpFlow {
   dropped(): { malformed: number; fragments: number; foreign: number };
 }
 
-/** Encapsulates one datagram: RSV(2) FRAG(1) ATYP ADDR PORT DATA. null when the address is unusable. */
-export function encodeSocksUdp(data: Buffer, dst: { host: string; port: number }): Buffer | null {
-  const addr = writeSocksAddressPort(dst.host, dst.port);
-  if (!addr) return null;
-  return Buffer.concat([Buffer.from([0, 0, 0]), addr, data]);
-}
-
-/** Decapsulates one datagram; 'fragment' for FRAG != 0, 'bad' when malformed. */
-export function decodeSocksUdp(b: Buffer): { host: string; port: number; data: Buffer } | 'fragment' | 'bad' {
-  if (b.length < 4) return 'bad';
-  if (b[2] !== 0) return 'fragment';
-  const a = readSocksAddress(b, 3);
-  if (a === 'bad' || a === 'short') return 'bad';
-  return { host: a.host, port: a.port, data: b.subarray(a.end) };
-}
+export { encodeSocksUdp, decodeSocksUdp } from '../core/socks-address.js';
 
 export async function createSocks5UdpFlow(o: Socks5UdpOptions): Promise<Socks5UdpFlow> {
   const { sock: control, reply, serverIp } = await o.associate(o.signal);
