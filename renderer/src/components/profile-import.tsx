@@ -41,7 +41,7 @@ export function ProfileImport(props: { onImported: (p: ApiProfile) => void | Pro
       <div class="toolbar">
         <input class="grow" type="url" required aria-label={t('profiles.url')} placeholder={t('profiles.urlHint')} value={url} onInput={(e) => setUrl((e.currentTarget as HTMLInputElement).value)} data-testid="profile-url" />
         <input aria-label={t('profiles.name')} placeholder={t('profiles.nameOptional')} value={name} onInput={(e) => setName((e.currentTarget as HTMLInputElement).value)} data-testid="profile-name" />
-        <label class="row">
+        <label class="inline">
           {t('profiles.intervalHours')}
           <input class="narrow" type="number" min={0} step="any" value={hours} onInput={(e) => setHours((e.currentTarget as HTMLInputElement).value)} />
         </label>
@@ -50,9 +50,11 @@ export function ProfileImport(props: { onImported: (p: ApiProfile) => void | Pro
         </button>
       </div>
       <div class="toolbar">
-        <label class="row">
-          {t('profiles.fromFile')}
-          <input type="file" accept=".yaml,.yml,text/yaml" disabled={action.busy} onChange={(e) => void fromFile((e.currentTarget as HTMLInputElement).files?.[0])} data-testid="profile-file" />
+        <span class="muted">{t('profiles.fromFile')}</span>
+        {/* The native file input's own text follows the browser's language, not ours: a translated button instead. */}
+        <label class="file-button">
+          {t('profiles.chooseFile')}
+          <input type="file" class="sr-only" accept=".yaml,.yml,text/yaml" disabled={action.busy} onChange={(e) => void fromFile((e.currentTarget as HTMLInputElement).files?.[0])} data-testid="profile-file" />
         </label>
       </div>
       {action.busy && <p class="muted small">{t('profiles.downloading')}</p>}

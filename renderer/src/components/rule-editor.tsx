@@ -64,12 +64,12 @@ export function RuleEditor(props: {
           ))}
         </select>
         {RESOLVING.has(f.type) && (
-          <label class="row">
+          <label class="inline">
             <input type="checkbox" checked={f.noResolve} onChange={set('noResolve')} /> {t('rules.noResolve')}
           </label>
         )}
         {editing === null && (
-          <label class="row">
+          <label class="inline">
             {t('rules.position')}
             <input class="narrow" type="number" min={0} max={props.count} value={position} onInput={(e) => setPosition((e.currentTarget as HTMLInputElement).value)} data-testid="rule-position" />
           </label>

@@ -68,7 +68,7 @@ export function RuleSetForm(props: { busy: boolean; error: ShownError | null; on
         {kind === 'http' && (
           <>
             <input class="grow" required type="url" aria-label={t('sets.url')} placeholder="https://…" value={url} onInput={val(setUrl)} data-testid="set-url" />
-            <label class="row">
+            <label class="inline">
               {t('sets.intervalHours')}
               <input class="narrow" type="number" min={0} step="any" value={hours} onInput={val(setHours)} />
             </label>

@@ -63,7 +63,7 @@ export function SocksForm(props: {
       <div class="toolbar">
         <input aria-label={t('proxies.username')} placeholder={t('proxies.username')} value={f.username} onInput={set('username')} autocomplete="off" />
         <input type="password" aria-label={t('proxies.password')} placeholder={t('proxies.password')} value={f.password} onInput={set('password')} autocomplete="new-password" />
-        <label class="row">
+        <label class="inline">
           <input type="checkbox" checked={f.udp} onChange={set('udp')} /> {t('proxies.udp')}
         </label>
         <select aria-label={t('proxies.addToGroup')} value={group} onChange={(e) => setGroup((e.currentTarget as HTMLSelectElement).value)} data-testid="socks-group">

@@ -90,7 +90,7 @@ function ProfileCard({ p, busy, run }: { p: ApiProfile; busy: boolean; run: Run 
           </button>
         )}
         {p.type === 'url' && (
-          <label class="row">
+          <label class="inline">
             {t('profiles.intervalHours')}
             <input class="narrow" type="number" min={0} step="any" value={hours} onInput={(e) => setHours((e.currentTarget as HTMLInputElement).value)} />
             <button type="button" disabled={busy} onClick={() => run((c) => c.patchProfile(p.id, { interval: Math.max(0, Math.round((Number.parseFloat(hours) || 0) * 3600)) }))}>

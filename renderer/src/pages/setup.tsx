@@ -38,7 +38,7 @@ export function SetupPage(props: { onDone: () => void }) {
     <section class="page setup" aria-labelledby="h-setup" data-testid="setup">
       <h1 id="h-setup">{t('setup.title')}</h1>
       <p class="muted">{t('setup.intro')}</p>
-      <ol class="row" aria-label={t('setup.steps')}>
+      <ol class="steps" aria-label={t('setup.steps')}>
         {[1, 2, 3].map((n) => (
           <li class={n === step ? 'badge ok' : 'badge'} aria-current={n === step ? 'step' : undefined}>
             {t(`setup.step${n}` as 'setup.step1')}
@@ -48,7 +48,7 @@ export function SetupPage(props: { onDone: () => void }) {
       {step === 1 && (
         <>
           <ProfileImport activate onImported={() => setStep(2)} />
-          <p class="muted center">{t('setup.or')}</p>
+          <p class="muted or">{t('setup.or')}</p>
           <SocksForm initial={EMPTY_SOCKS} groups={[]} busy={edit.busy} error={edit.error} onSubmit={addSocks} />
         </>
       )}
