@@ -109,6 +109,11 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
       logger: log,
       sockets: sockets.dns,
       geoip: (ip) => geoip.country(ip),
+      extra: {
+        ...(config.dns.fallbackFilter ? { fallbackFilter: config.dns.fallbackFilter } : {}),
+        ...(config.dns.proxyServerNameserver ? { proxyServerNameserver: config.dns.proxyServerNameserver } : {}),
+        ...(config.dns.respectRules !== undefined ? { respectRules: config.dns.respectRules } : {}),
+      },
       matchers: (kind, name) => {
         if (kind !== 'rule-set' || !config.ruleProviders[name]) return null;
         const state = { resolved: true, processLooked: true };

@@ -9,15 +9,18 @@ import { IGNORED_DNS_KEYS, reportOtherKey } from './keys.js';
 import { forEachEntry, readBool, readEnum, readMap, readString, readStringList, readStringOrList, setOwn } from './read.js';
 import type { LEntry, LNode, Pos } from './yaml-tree.js';
 
-const KEYS = ['enable', 'listen', 'ipv6', 'enhanced-mode', 'fake-ip-range', 'fake-ip-range6', 'fake-ip-filter', 'nameserver', 'default-nameserver', 'fallback', 'nameserver-policy', 'use-hosts'];
+const KEYS = ['enable', 'listen', 'ipv6', 'enhanced-mode', 'fake-ip-range', 'fake-ip-range6', 'fake-ip-filter', 'nameserver', 'default-nameserver', 'fallback', 'nameserver-policy', 'use-hosts', 'fallback-filter', 'proxy-server-nameserver', 'respect-rules'];
+const FILTER_KEYS = ['geoip', 'geoip-code', 'ipcidr', 'domain', 'geosite'];
 const PATTERN_EXPECTED = 'a Clash domain pattern: example.com, *.example.com, +.example.com, .example.com, geosite:name or rule-set:name';
 const NS_EXPECTED = 'DNS servers like 1.1.1.1, udp://1.1.1.1:53, tcp://…, tls://…, https://…/dns-query or system';
 
 export function readDns(cx: SectionContext, e: LEntry): DnsConfig {
   const { d } = cx;
+  const extra: { fallbackFilter?: NonNullable<DnsConfig['fallbackFilter']>; proxyServerNameserver?: string[]; respectRules?: boolean } = {};
   const dns = { ...DEFAULT_DNS, fakeIpFilter: [] as string[], nameserver: [] as string[], defaultNameserver: [] as string[], fallback: [] as string[], nameserverPolicy: {} as Record<string, string[]>, where: d.where(e.value.pos, 'dns') };
   const map = readMap(d, e.value, 'dns');
   if (!map) return dns;
+
   const servers = (n: LNode, path: string): string[] | undefined => {
     const list = readStringList(d, n, path, `a list of ${NS_EXPECTED}`);
     if (!list) return undefined;
@@ -67,6 +70,39 @@ export function readDns(cx: SectionContext, e: LEntry): DnsConfig {
         });
       },
       nameserver: (x) => (dns.nameserver = servers(x.value, 'dns.nameserver') ?? dns.nameserver),
+      'proxy-server-nameserver': (x) => {
+        const list = servers(x.value, 'dns.proxy-server-nameserver');
+        if (list) extra.proxyServerNameserver = list;
+      },
+      'respect-rules': (x) => {
+        const b = readBool(d, x.value, 'dns.respect-rules');
+        if (b !== undefined) extra.respectRules = b;
+      },
+      'fallback-filter': (x) => {
+        const m = readMap(d, x.value, 'dns.fallback-filter', 'a mapping with geoip, geoip-code, ipcidr, domain, geosite');
+        if (!m) return;
+        const f = { geoip: true, geoipCode: 'CN', ipcidr: [] as string[], domain: [] as string[], geosite: [] as string[] };
+        forEachEntry(
+          m,
+          {
+            geoip: (y) => (f.geoip = readBool(d, y.value, 'dns.fallback-filter.geoip') ?? f.geoip),
+            'geoip-code': (y) => (f.geoipCode = readString(d, y.value, 'dns.fallback-filter.geoip-code') ?? f.geoipCode),
+            ipcidr: (y) => {
+              const list = readStringList(d, y.value, 'dns.fallback-filter.ipcidr', 'a list of CIDRs');
+              const bad = list?.findIndex((c) => !isCidr(c)) ?? -1;
+              if (list && bad >= 0) d.error('SY_ERR_CONFIG_BAD_ADDRESS', (y.value.kind === 'seq' ? y.value.items[bad] ?? y.value : y.value).pos, `dns.fallback-filter.ipcidr[${bad}]`, { value: list[bad], expected: 'a CIDR such as 240.0.0.0/4' });
+              else if (list) f.ipcidr = list;
+            },
+            domain: (y) => {
+              const list = readStringList(d, y.value, 'dns.fallback-filter.domain', 'a list of domain patterns');
+              if (list) f.domain = list.filter((p, i) => isDomainPattern(p) || (d.warn('SY_ERR_CONFIG_BAD_PATTERN', (y.value.kind === 'seq' ? y.value.items[i] ?? y.value : y.value).pos, `dns.fallback-filter.domain[${i}]`, { value: p, expected: PATTERN_EXPECTED }), false));
+            },
+            geosite: (y) => (f.geosite = readStringList(d, y.value, 'dns.fallback-filter.geosite', 'a list of geosite categories') ?? f.geosite),
+          },
+          (y) => reportOtherKey(d, y, `dns.fallback-filter.${y.key}`, FILTER_KEYS, () => false, cx.ignored),
+        );
+        extra.fallbackFilter = f;
+      },
       'default-nameserver': (x) => (dns.defaultNameserver = servers(x.value, 'dns.default-nameserver') ?? dns.defaultNameserver),
       fallback: (x) => (dns.fallback = servers(x.value, 'dns.fallback') ?? dns.fallback),
       'nameserver-policy': (x) => {
@@ -89,7 +125,7 @@ export function readDns(cx: SectionContext, e: LEntry): DnsConfig {
     },
     (x) => reportOtherKey(d, x, `dns.${x.key}`, [...KEYS, ...IGNORED_DNS_KEYS], (k) => IGNORED_DNS_KEYS.has(k), cx.ignored),
   );
-  return dns;
+  return { ...dns, ...extra };
 }
 
 /** `rule-set:name` must name a rule provider: checked with the other references. */

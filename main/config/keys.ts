@@ -18,8 +18,8 @@ export const IGNORED_TOP_KEYS: ReadonlySet<string> = new Set([
 
 /** dns: keys of mihomo that switchyard accepts and ignores. */
 export const IGNORED_DNS_KEYS: ReadonlySet<string> = new Set([
-  'prefer-h3', 'respect-rules', 'cache-algorithm', 'fake-ip-filter-mode', 'proxy-server-nameserver',
-  'direct-nameserver', 'direct-nameserver-follow-policy', 'fallback-filter', 'use-system-hosts', 'cache-size',
+  'prefer-h3', 'cache-algorithm', 'fake-ip-filter-mode',
+  'direct-nameserver', 'direct-nameserver-follow-policy', 'use-system-hosts', 'cache-size',
   'fake-ip-ttl', 'fake-ip-range6-ttl', 'prefer-ipv6',
 ]);
 

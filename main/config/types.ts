@@ -149,6 +149,18 @@ export interface DnsConfig {
   readonly fallback: readonly string[];
   readonly nameserverPolicy: Readonly<Record<string, readonly string[]>>;
   readonly useHosts: boolean;
+  /** `fallback-filter`: when fallback answers win over the main ones */
+  readonly fallbackFilter?: {
+    readonly geoip: boolean;
+    readonly geoipCode: string;
+    readonly ipcidr: readonly string[];
+    readonly domain: readonly string[];
+    readonly geosite: readonly string[];
+  };
+  /** resolves the proxies' server names; [] = the main nameservers */
+  readonly proxyServerNameserver?: readonly string[];
+  /** mihomo's respect-rules (accepted; reported as not supported yet by dns/) */
+  readonly respectRules?: boolean;
   readonly where: Where;
 }
 
