@@ -1,7 +1,7 @@
 // The Electron entry: single instance, tray, dashboard window. Thin by design —
 // state → menu/icon logic lives in menu-model.ts / tray-state.ts, controller
 // calls in core-client.ts, service mode in service-unit.ts (all unit-tested).
-import { app, BrowserWindow, dialog, Menu, Tray, nativeImage, shell, type MenuItemConstructorOptions } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, Tray, nativeImage, shell, type MenuItemConstructorOptions } from 'electron';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -12,6 +12,7 @@ import { autostartPath, renderAutostartDesktop } from './autostart.js';
 import { detectServiceEnv, planInstall, planRemove, renderServiceUnit, runPlan, UNIT_PATH, type Runner } from './service-unit.js';
 import { resolveShellOptions } from './shell-options.js';
 import { trayIconFile, trayStateOf, trayTooltipKey, type CoreSnapshot } from './tray-state.js';
+import { createSystemProxy, execRunner, stateDir } from './sysproxy/index.js';
 
 const POLL_MS = 3000;
 const root = app.getAppPath();
@@ -26,6 +27,8 @@ const client = createCoreClient({ baseUrl: opts.controller, secret: opts.secret 
 const serviceInstalled = (): boolean => existsSync(UNIT_PATH);
 const autostartFile = (): string => autostartPath(process.env);
 const shellContext = () => ({ serviceInstalled: serviceInstalled(), autostart: existsSync(autostartFile()) });
+// System-proxy mode (no privileges): GNOME/KDE settings pointed at the mixed port, restored exactly on off/quit/next start.
+const sysproxy = createSystemProxy({ run: execRunner(process.env), env: process.env, stateDir: stateDir(process.env) });
 
 /** Tray labels come from the renderer's catalogs (one catalog per language); the locale is known once the app is ready. */
 function loadCatalog(): Record<string, string> {
@@ -52,6 +55,14 @@ if (!app.requestSingleInstanceLock()) {
 
 async function start(): Promise<void> {
   catalog = loadCatalog();
+  // A crash while the system proxy was on left the desktop pointing at us: restore it first.
+  await sysproxy.recover().catch((e: unknown) => dialog.showErrorBox(t('tray.actionFailed'), e instanceof Error ? e.message : String(e)));
+  ipcMain.handle('switchyard:sysproxy', async (_e, req: { on?: boolean }) => {
+    if (req?.on === true) return sysproxy.on({ port: snapshot.configs?.['mixed-port'] || 7890 });
+    if (req?.on === false) return sysproxy.off();
+    return sysproxy.status();
+  });
+  app.on('before-quit', () => void sysproxy.off().catch(() => {}));
   await refresh();
   // No core answering and no service: run one as our child (unprivileged; capture needs the service).
   if (!snapshot.configs && !serviceInstalled()) {
@@ -128,6 +139,7 @@ async function runStep(step: ActionStep): Promise<void> {
     case 'set-autostart':
       return setAutostart(step.enable);
     case 'quit-app':
+      await sysproxy.off().catch(() => {});
       core?.kill('SIGTERM');
       app.exit(0);
   }

@@ -1,8 +1,8 @@
 // Preload (sandboxed, contextIsolation on): exposes only the controller address
 // and secret, which main.ts passes as `--sy-controller=` / `--sy-secret=`
 // arguments. CommonJS (.cts) because sandboxed preloads cannot be ES modules.
-// The renderer reads `window.switchyard?.controller`.
-import { contextBridge } from 'electron';
+// The renderer reads `window.switchyard?.controller` and `window.switchyard?.systemProxy`.
+import { contextBridge, ipcRenderer } from 'electron';
 
 function arg(name: string): string {
   const pre = `--${name}=`;
@@ -12,4 +12,10 @@ function arg(name: string): string {
 
 contextBridge.exposeInMainWorld('switchyard', {
   controller: Object.freeze({ url: arg('sy-controller'), secret: arg('sy-secret') }),
+  // System-proxy mode, handled by the shell (the core may not touch the desktop's settings):
+  // status() / set(true|false) resolve to {enabled, host, port, since, desktops}.
+  systemProxy: Object.freeze({
+    status: () => ipcRenderer.invoke('switchyard:sysproxy', {}),
+    set: (on: boolean) => ipcRenderer.invoke('switchyard:sysproxy', { on: on === true }),
+  }),
 });
