@@ -7,7 +7,9 @@ import type { Logger } from '../core/logger.js';
 import type { Resolver } from '../core/rule.js';
 import { SyError, SyErrorList, isSyError } from '../core/errors.js';
 import { buildOutbounds, type OutboundSet, type SocketFactory, type StateStore } from '../outbound/index.js';
-import { loadRuleProviders, type RuleProvider } from '../providers/provider.js';
+import { DEFAULT_SIZE_LIMIT, loadRuleProviders, type RuleProvider } from '../providers/provider.js';
+import { createRuleDownloader } from '../providers/http-fetch.js';
+import { startRefresh, type RefreshHandle, type RefreshItem } from '../providers/refresh.js';
 import { compileRules, type CompiledEngine } from '../rules/engine.js';
 import type { GeoIpReader } from '../rules/geoip.js';
 import { loadProxyProviders, type ProxyProvider } from '../proxy-providers/index.js';
@@ -35,18 +37,24 @@ export async function buildGeneration(config: Config, deps: GenerationDeps): Pro
   // Proxy providers download through an outbound and feed group members; they
   // run and stop with the outbound set (refresh timers, health checks).
   const pp = await loadProxyProviders(config.proxyProviders ?? {}, base, { logger: deps.logger });
+  // http rule providers download through their `proxy:` outbound (DIRECT by
+  // default) and refresh on a jittered schedule that runs with the generation.
+  const download = createRuleDownloader({ outbound: (name) => base.get(name), defaultSizeLimit: DEFAULT_SIZE_LIMIT });
+  let refresh: RefreshHandle | undefined;
   const outbounds: OutboundSet = {
     ...base,
     start() {
       base.start();
       for (const p of pp.providers.values()) p.start();
+      refresh ??= startRefresh(refreshItems(config, providers), { logger: deps.logger });
     },
     close() {
+      refresh?.stop();
       for (const p of pp.providers.values()) p.close();
       base.close();
     },
   };
-  const { providers, errors: ruleErrors } = await loadRuleProviders(config.ruleProviders, { logger: deps.logger, geoip: deps.geoip });
+  const { providers, errors: ruleErrors } = await loadRuleProviders(config.ruleProviders, { logger: deps.logger, geoip: deps.geoip, download });
   const errors = [...pp.errors, ...ruleErrors];
   for (const p of providers.values()) for (const w of p.lastWarnings()) deps.logger.warn(w.message, { code: w.code });
   if (errors.length > 0) {
@@ -63,4 +71,18 @@ export async function buildGeneration(config: Config, deps: GenerationDeps): Pro
   }
   for (const w of rules.warnings) deps.logger.warn(w.message, { code: w.code });
   return { config, outbounds, providers, rules, proxyProviders: pp.providers };
+}
+
+/** http providers: fetch at once when there is no local copy or it is older than `interval`. */
+function refreshItems(config: Config, providers: ReadonlyMap<string, RuleProvider>): RefreshItem[] {
+  const out: RefreshItem[] = [];
+  const now = Date.now();
+  for (const p of providers.values()) {
+    const cfg = config.ruleProviders[p.name];
+    if (!cfg || cfg.type !== 'http') continue;
+    const due = p.localMtime === 0 ? 0 : cfg.interval > 0 ? Math.max(0, p.localMtime + cfg.interval * 1000 - now) : -1;
+    if (due < 0) continue;
+    out.push({ provider: p, interval: cfg.interval, firstDelayMs: due });
+  }
+  return out;
 }

@@ -133,16 +133,16 @@ function requestOnce(dial: Dial, url: string, opts: DownloadOptions, signal: Abo
       const tooLarge = (n: number) => new SyError('SY_ERR_PROVIDER_TOO_LARGE', { where: opts.where, value: n, detail: url, expected: `at most ${opts.sizeLimit} bytes (size-limit)` });
       const declared = Number(res.headers['content-length'] ?? NaN);
       if (Number.isFinite(declared) && declared > opts.sizeLimit) {
-        res.destroy();
-        return reject(tooLarge(declared));
+        reject(tooLarge(declared));
+        return res.destroy();
       }
       const chunks: Buffer[] = [];
       let size = 0;
       res.on('data', (c: Buffer) => {
         size += c.length;
         if (size > opts.sizeLimit) {
+          reject(tooLarge(size)); // first: destroy() below emits 'aborted'
           res.destroy();
-          reject(tooLarge(size));
           return;
         }
         chunks.push(c);

@@ -16,6 +16,8 @@ import type { RuleSetMatcher } from '../core/rule.js';
 import type { GeoIpReader } from '../rules/matchers/geoip.js';
 import { readEntries, WarningList } from './read-entries.js';
 import { buildClassicalSet, buildDomainSet, buildIpSet } from './build.js';
+import { decodeMrs } from './mrs/index.js';
+import { readCacheMeta, sha256, writeCacheAtomic, type RuleDownloader } from './http-fetch.js';
 
 /** Default size limit of a provider file when `size-limit` is 0. */
 export const DEFAULT_SIZE_LIMIT = 64 * 1024 * 1024;
@@ -26,6 +28,13 @@ export interface ProviderDeps {
   readonly geoip?: GeoIpReader | null;
   /** Downloads the provider's content (http providers); absent until the fetch issue lands. */
   readonly fetch?: (cfg: RuleProviderConfig) => Promise<string>;
+  /**
+   * Downloads http providers with conditional requests (http-fetch.ts); when
+   * set it is used instead of `fetch`, the copy at `path` is written
+   * atomically with its validators, and a provider without a local copy
+   * starts EMPTY (a warning) until its background download lands.
+   */
+  readonly download?: RuleDownloader;
   /** Injected for tests; default node:fs. */
   readonly readFile?: (path: string) => Promise<string>;
   readonly writeFile?: (path: string, text: string) => Promise<void>;
@@ -43,16 +52,21 @@ export interface ParseOutcome {
 const VEHICLE = { file: 'File', http: 'HTTP', inline: 'Inline' } as const;
 
 /** Parses provider content into a new matcher (no side effects). Throws for an unsupported format. */
-export function parseProvider(cfg: RuleProviderConfig, text: string | readonly string[], deps: Pick<ProviderDeps, 'geoip'> = {}): ParseOutcome {
-  const source = typeof text === 'string' ? cfg.path || `rule-providers.${cfg.name}` : `${cfg.where || `rule-providers.${cfg.name}`} payload`;
-  if (cfg.format === 'mrs') {
-    throw new SyError('SY_ERR_PROVIDER_FORMAT', { where: cfg.where || cfg.name, value: 'mrs', detail: 'not supported yet (a later issue)', expected: 'yaml or text' });
-  }
+export function parseProvider(cfg: RuleProviderConfig, text: string | Uint8Array | readonly string[], deps: Pick<ProviderDeps, 'geoip'> = {}): ParseOutcome {
+  const source = typeof text === 'string' || text instanceof Uint8Array ? cfg.path || `rule-providers.${cfg.name}` : `${cfg.where || `rule-providers.${cfg.name}`} payload`;
+  if (cfg.format === 'mrs' && cfg.behavior === 'classical') throw mrsClassical(cfg);
   const warn = new WarningList();
+  const mrsWhere = cfg.where ? `${cfg.where} ${source}` : source;
   const entries =
-    typeof text === 'string'
-      ? readEntries(text, cfg.format, source, warn).entries
-      : text.map((v, i) => ({ value: String(v).trim(), line: i + 1 })).filter((e) => e.value !== '' && !e.value.startsWith('#'));
+    text instanceof Uint8Array
+      ? cfg.format === 'mrs'
+        ? decodeMrs(text, mrsWhere, cfg.behavior as 'domain' | 'ipcidr').entries.map((value, i) => ({ value, line: i + 1 }))
+        : readEntries(Buffer.from(text).toString('utf8'), cfg.format, source, warn).entries
+      : typeof text === 'string'
+        ? cfg.format === 'mrs'
+          ? decodeMrs(Buffer.from(text, 'latin1'), mrsWhere, cfg.behavior as 'domain' | 'ipcidr').entries.map((value, i) => ({ value, line: i + 1 }))
+          : readEntries(text, cfg.format, source, warn).entries
+        : text.map((v, i) => ({ value: String(v).trim(), line: i + 1 })).filter((e) => e.value !== '' && !e.value.startsWith('#'));
   let matcher: RuleSetMatcher;
   switch (cfg.behavior) {
     case 'domain':
@@ -70,8 +84,15 @@ export function parseProvider(cfg: RuleProviderConfig, text: string | readonly s
   return { matcher, count: matcher.size, warnings: warn.done(source) };
 }
 
+function mrsClassical(cfg: RuleProviderConfig): SyError {
+  return new SyError('SY_ERR_PROVIDER_FORMAT', { where: cfg.where || cfg.name, value: `rule-providers.${cfg.name}: format mrs with behavior classical`, expected: 'behavior domain or ipcidr (mihomo writes .mrs only for those)' });
+}
+
 export class RuleProvider implements RuleSetProvider {
   private cur: RuleSetMatcher | null = null;
+  private inFlight: Promise<void> | undefined;
+  /** mtime (ms) of the local copy read by load(); 0 when there was none. */
+  localMtime = 0;
   private updatedAt = 0;
   private lastError = '';
   private warnings: SyError[] = [];
@@ -105,11 +126,19 @@ export class RuleProvider implements RuleSetProvider {
   }
 
   async load(): Promise<void> {
-    if (this.cfg.format === 'mrs') {
-      throw this.fail(new SyError('SY_ERR_PROVIDER_FORMAT', { where: this.cfg.where || this.cfg.name, value: 'mrs', detail: 'not supported yet (a later issue)', expected: 'yaml or text' }));
-    }
+    if (this.cfg.format === 'mrs' && this.cfg.behavior === 'classical') throw this.fail(mrsClassical(this.cfg));
     if (this.cfg.type === 'http' && !(await exists(this.cfg.path))) {
-      // No local copy yet: mihomo downloads it now.
+      // No local copy yet. With a downloader: start EMPTY (first run offline
+      // must not fail the core); the refresh schedule fetches at once.
+      if (this.deps.download) {
+        this.install([]);
+        this.warnings = [
+          new SyError('SY_ERR_PROVIDER_EMPTY', { where: this.cfg.where || `rule-providers.${this.cfg.name}`, value: this.cfg.path, detail: `no local copy yet: starting empty, downloading ${this.cfg.url} in the background` }),
+        ];
+        this.updatedAt = 0;
+        return;
+      }
+      // mihomo downloads it now.
       if (this.deps.fetch) return this.update();
       throw this.fail(
         new SyError('SY_ERR_PROVIDER_NO_FETCHER', {
@@ -125,6 +154,11 @@ export class RuleProvider implements RuleSetProvider {
 
   async update(): Promise<void> {
     if (this.cfg.type === 'inline') return this.load();
+    if (this.cfg.type === 'http' && this.deps.download) {
+      // Concurrent calls (timer + PUT) share one download.
+      this.inFlight ??= this.downloadNow().finally(() => (this.inFlight = undefined));
+      return this.inFlight;
+    }
     if (this.cfg.type === 'http') {
       if (!this.deps.fetch) throw this.fail(new SyError('SY_ERR_PROVIDER_NO_FETCHER', { where: this.cfg.where || this.cfg.name }));
       let text: string;
@@ -141,12 +175,43 @@ export class RuleProvider implements RuleSetProvider {
     await this.load();
   }
 
-  private async readLocal(): Promise<string> {
+  /** http with a downloader: conditional GET, validate + swap, then write the copy atomically. */
+  private async downloadNow(): Promise<void> {
+    const path = this.cfg.path;
+    const held = this.cur !== null && this.cur.size > 0;
+    const meta = held && path ? await readCacheMeta(path) : { etag: '', lastModified: '', sha256: '' };
+    let r;
+    try {
+      r = await this.deps.download!(this.cfg, meta);
+    } catch (e) {
+      throw this.fail(isSyError(e) ? e : new SyError('SY_ERR_PROVIDER_FETCH', { where: this.cfg.where || this.cfg.name, cause: e }));
+    }
+    const now = (this.deps.now ?? Date.now)();
+    if (r.notModified || (held && meta.sha256 !== '' && sha256(r.body) === meta.sha256)) {
+      // 304 or identical content: nothing to parse or write.
+      this.updatedAt = now;
+      this.lastError = '';
+      return;
+    }
+    if (r.body.length === 0) throw this.fail(new SyError('SY_ERR_PROVIDER_EMPTY', { where: this.cfg.url, detail: 'empty download; kept the previous set' }));
+    this.install(this.cfg.format === 'mrs' ? r.body : r.body.toString('utf8'));
+    if (this.cur!.size === 0) throw this.fail(new SyError('SY_ERR_PROVIDER_EMPTY', { where: this.cfg.url, detail: 'no usable entries; the local copy was not replaced' }));
+    if (!path) return;
+    try {
+      await writeCacheAtomic(path, r.body, { etag: r.etag, lastModified: r.lastModified, sha256: sha256(r.body) });
+    } catch (e) {
+      throw this.fail(new SyError('SY_ERR_PROVIDER_READ', { where: path, detail: 'the new set is active but its local copy could not be written', cause: e }));
+    }
+  }
+
+  private async readLocal(): Promise<string | Buffer> {
     const path = this.cfg.path;
     try {
       if (!this.deps.readFile) {
         const st = await stat(path);
         this.checkSize(st.size, path);
+        this.localMtime = st.mtimeMs;
+        if (this.cfg.format === 'mrs') return await fsReadFile(path);
       }
       const text = await (this.deps.readFile ?? ((p) => fsReadFile(p, 'utf8')))(path);
       this.checkSize(text.length, path);
@@ -162,7 +227,7 @@ export class RuleProvider implements RuleSetProvider {
   }
 
   /** Parse into a new matcher and swap; keep the old one when the new content is unusable. */
-  private install(text: string | readonly string[]): void {
+  private install(text: string | Uint8Array | readonly string[]): void {
     let out: ParseOutcome;
     try {
       out = parseProvider(this.cfg, text, this.deps);
