@@ -106,7 +106,9 @@ capture:
 
   const startSwitchyard = async (pipe: boolean): Promise<RunningSystem> => {
     const env = { ...process.env, ...(pipe ? { SWITCHYARD_SPLICE: '0' } : {}) };
-    const core = collect(dp.lab.spawn(dp.topo.gw, process.execPath, [join(ROOT, 'bin', 'switchyard.mjs'), 'run', '--config', coreConfig()], { cwd: ROOT, env }));
+    // BENCH_PROFILE=DIR: a V8 CPU profile of the core, written when it stops
+    const prof = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+    const core = collect(dp.lab.spawn(dp.topo.gw, process.execPath, [...prof, join(ROOT, 'bin', 'switchyard.mjs'), 'run', '--config', coreConfig()], { cwd: ROOT, env }));
     await waitFor('core running', 20_000, () => {
       if (core.child.exitCode !== null) throw new Error(`core exited ${core.child.exitCode}:\n${core.lines.join('\n')}`);
       return core.lines.some((l) => l.startsWith('switchyard running')) ? true : undefined;

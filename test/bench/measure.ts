@@ -57,7 +57,7 @@ function ms(v: string, unit: string): number {
 
 /** wrk with a new TCP connection per request (Connection: close). */
 export async function wrk(lab: NetnsLab, ns: string, url: string, seconds: number, conns = 20): Promise<ConnRate> {
-  const r = await lab.exec(ns, 'wrk', ['-t2', `-c${conns}`, `-d${seconds}s`, '--latency', '--timeout', '2s', '-H', 'Connection: close', url], { timeoutMs: (seconds + 20) * 1000 });
+  const r = await lab.exec(ns, 'wrk', [`-t${Math.min(2, conns)}`, `-c${conns}`, `-d${seconds}s`, '--latency', '--timeout', '2s', '-H', 'Connection: close', url], { timeoutMs: (seconds + 20) * 1000 });
   if (r.code !== 0) throw new Error(`wrk ${url} failed (${r.code}): ${r.stderr || r.stdout}`);
   const out = r.stdout;
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN);

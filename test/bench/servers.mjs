@@ -1,7 +1,8 @@
 // Bench peers in the "internet" namespace: a minimal HTTP/1.1 responder (one
 // fixed response per request, honours Connection: close; cheaper than
 // node:http so the server is not what limits connections/s), and an idle
-// holder that accepts connections and keeps them open.
+// holder that accepts connections, discards what they send and keeps them
+// open until the client closes.
 // usage: node servers.mjs --http PORT --hold PORT  (prints "ready")
 import net from 'node:net';
 
@@ -40,6 +41,7 @@ let held = 0;
 const hold = net.createServer((s) => {
   held++;
   s.on('error', () => {});
+  s.resume(); // read and discard: a client's FIN is seen, and the server then closes too
   s.on('close', () => held--);
 });
 hold.listen({ port: opt('--hold'), host: '0.0.0.0', backlog: 4096 });

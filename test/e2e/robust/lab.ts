@@ -78,7 +78,7 @@ proxies:
   - { name: up, type: socks5, server: 198.51.100.2, port: 1080 }
   - { name: up2, type: socks5, server: 198.51.100.2, port: 1081 }
 proxy-groups:
-  - { name: PROXY, type: fallback, proxies: [up, up2], url: 'http://${PROXIED}/', interval: 1, timeout: 1000 }
+  - { name: PROXY, type: fallback, proxies: [up, up2], url: 'http://${PROXIED}/', interval: 1, timeout: 1000, lazy: false }
 rules:
   - IP-CIDR,${PROXIED}/32,PROXY,no-resolve
   - MATCH,DIRECT

@@ -1,10 +1,11 @@
 // Robustness of the running core under load and faults, in network
 // namespaces (lab.ts): thousands of concurrent connections, an fd limit hit
-// and recovered from, slow and half-open clients, the upstream killed
+// and recovered from, slow and half-closing clients, the upstream killed
 // mid-transfer with a fallback group, and a bounded soak whose memory slope
 // is reported. Every loop is bounded in count and time.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
 import { buildRobustLab, fdCount, rssBytes, PROXIED, DIRECT, HTTP_PORT, HOLD_PORT, type RobustLab } from './lab.js';
 import { requireRoot, canUseNetns, run } from '../../helpers/netns.js';
 import { waitFor } from '../dataplane-topology.js';
@@ -22,6 +23,24 @@ before(async () => {
 after(async () => {
   await L?.destroy();
 });
+
+/** pid and all its descendants (from /proc/<pid>/stat ppid), parents first. */
+function descendants(root: number): number[] {
+  const kids = new Map<number, number[]>();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const st = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const ppid = Number(st.slice(st.lastIndexOf(')') + 2).split(' ')[1]);
+      kids.set(ppid, [...(kids.get(ppid) ?? []), Number(d)]);
+    } catch {
+      /* exited */
+    }
+  }
+  const out = [root];
+  for (let i = 0; i < out.length && i < 10_000; i++) out.push(...(kids.get(out[i]!) ?? []));
+  return out;
+}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -65,12 +84,12 @@ test(`${CONCURRENT} concurrent connections through the core; it keeps serving an
   await fdsBackTo(l, base, 20_000);
 });
 
-test('slow and half-open clients do not exhaust the core', async (t) => {
+test('slow and half-closing clients do not exhaust the core', async (t) => {
   if (!requireRoot(t)) return;
   const l = L!;
   const base = fdCount(l.pid);
   const slow = await l.hold(DIRECT, HOLD_PORT, 1000, 'slow', 30_000);
-  const half = await l.hold(DIRECT, HOLD_PORT, 1000, 'half', 30_000);
+  const half = await l.hold(DIRECT, HOLD_PORT, 1000, 'half', 30_000); // send a line, then FIN, keep reading
   const drip = await l.hold(PROXIED, HTTP_PORT, 300, 'slow', 30_000); // requests that never finish, through dante
   try {
     assert.equal(slow.open, 1000, slow.line);
@@ -78,7 +97,7 @@ test('slow and half-open clients do not exhaust the core', async (t) => {
     const t0 = Date.now();
     await serving(l);
     const took = Date.now() - t0;
-    t.diagnostic(`with 2,300 slow/half-open clients: fds ${fdCount(l.pid)}, two fresh requests in ${took} ms`);
+    t.diagnostic(`with 2,300 slow/half-closing clients: fds ${fdCount(l.pid)}, two fresh requests in ${took} ms`);
     assert.ok(took < 3000, `fresh requests took ${took} ms`);
     alive(l);
   } finally {
@@ -129,7 +148,14 @@ test('the upstream killed mid-transfer: that transfer fails, the fallback group 
   // A 400 MB download through dante :1080, limited to 20 MB/s so it is still running when dante dies.
   const dl = l.dp.lab.exec(l.dp.topo.lan, 'curl', ['-sS', '-m', '30', '--limit-rate', '20M', '-o', '/dev/null', '-w', '%{size_download}', `http://${PROXIED}/bytes/400000000`], { timeoutMs: 40_000 });
   await sleep(1500);
-  l.dp.dante.child.kill('SIGKILL');
+  // dante serves each session from forked children: kill the whole tree.
+  for (const pid of descendants(l.dp.dante.child.pid!).reverse()) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* gone already */
+    }
+  }
   const r = await dl;
   assert.notEqual(r.code, 0, 'the transfer through the killed upstream fails');
   t.diagnostic(`transfer ended with curl exit ${r.code} after ${r.stdout} bytes`);
@@ -171,6 +197,7 @@ test(`soak: ${SOAK_MS / 1000} s of mixed traffic, memory stays flat`, async (t) 
   const slope = tail.reduce((a, s) => a + (s[0] - mx) * (s[1] - my), 0) / tail.reduce((a, s) => a + (s[0] - mx) ** 2, 0);
   const reqs = (o: { stdout: string }) => /(\d+) requests in/.exec(o.stdout)?.[1] ?? '?';
   t.diagnostic(`soak: ${reqs(direct)} DIRECT + ${reqs(proxied)} proxied requests; RSS ${samples[0]?.[1].toFixed(1)} -> ${samples.at(-1)?.[1].toFixed(1)} MB; slope over the second half ${slope.toFixed(2)} MB/min`);
-  assert.ok(Math.abs(slope) < 30, `RSS slope ${slope.toFixed(2)} MB/min`);
+  // Flat or falling; V8 grows its heap in steps, so a short window is noisy: the bound is loose and the figure is reported.
+  assert.ok(slope < 30, `RSS slope ${slope.toFixed(2)} MB/min`);
   await serving(l);
 });
