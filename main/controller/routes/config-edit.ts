@@ -42,7 +42,7 @@ async function reloadWith(deps: ControllerDeps, payload: string, path: string): 
     await deps.reload({ payload, path });
   } catch (err) {
     // The engine wraps the config's own located errors: answer those (the running config is unchanged either way).
-    if (isSyError(err) && err.code === 'SY_ERR_ENGINE_RELOAD' && isSyError(err.cause)) throw err.cause;
+    if (isSyError(err) && err.code === 'SY_ERR_ENGINE_RELOAD' && isSyError(err.cause) && !err.cause.code.startsWith('SY_ERR_ENGINE_')) throw err.cause;
     if (isSyError(err)) throw err;
     throw new SyError('SY_ERR_API_RELOAD_FAILED', { cause: err });
   }

@@ -1,7 +1,7 @@
 // The rule form of the Rules page: add a rule at a position, or replace the
 // rule being edited. The line is checked by the core (a full config load);
 // its located message is shown right under the form.
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import type { ShownError } from '../hooks/use-resource.js';
 import { useI18n } from '../i18n/context.js';
 import { ErrorBox } from './error-box.js';
@@ -25,11 +25,9 @@ export function RuleEditor(props: {
   onCancel: () => void;
 }) {
   const { t } = useI18n();
-  const [f, setF] = useState<RuleFields>(EMPTY);
+  // The caller keys this form by the rule being edited, so the fields start from it on the first render.
+  const [f, setF] = useState<RuleFields>(() => (props.edit ? splitRuleLine(props.edit.line) : EMPTY));
   const [position, setPosition] = useState('0');
-  useEffect(() => {
-    setF(props.edit ? splitRuleLine(props.edit.line) : { ...EMPTY, target: props.targets[0] ?? 'DIRECT' });
-  }, [props.edit]);
   const set = (k: keyof RuleFields) => (e: Event) => {
     const el = e.currentTarget as HTMLInputElement;
     setF({ ...f, [k]: el.type === 'checkbox' ? el.checked : el.value });

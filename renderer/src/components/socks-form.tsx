@@ -1,6 +1,6 @@
 // Add or edit a SOCKS5 upstream (server, port, optional user/password, UDP)
 // and optionally add it to a select group, in one POST /configs/edit.
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import type { ApiConfigEditOp } from '../../../main/controller/api-types.js';
 import type { ShownError } from '../hooks/use-resource.js';
 import { useI18n } from '../i18n/context.js';
@@ -36,9 +36,9 @@ export function SocksForm(props: {
   onCancel?: () => void;
 }) {
   const { t } = useI18n();
+  // The caller keys this form by the proxy being edited, so the fields start from it on the first render.
   const [f, setF] = useState<SocksFields>(props.initial ?? EMPTY_SOCKS);
   const [group, setGroup] = useState('');
-  useEffect(() => setF(props.initial ?? EMPTY_SOCKS), [props.initial]);
   const set = (k: keyof SocksFields) => (e: Event) => {
     const el = e.currentTarget as HTMLInputElement;
     setF({ ...f, [k]: el.type === 'checkbox' ? el.checked : el.value });

@@ -87,6 +87,7 @@ export function ProxiesPage() {
         ))}
       </div>
       <SocksForm
+        key={editing ? `edit-${editing.name}` : 'new'}
         initial={editing}
         groups={groups.filter((g) => g.type === 'Selector').map((g) => g.name)}
         busy={editAction.busy}

@@ -52,6 +52,7 @@ export function RulesPage() {
       </div>
       <p class="muted small">{raw.data?.profile ? t('rules.profileHint') : t('rules.editHint')}</p>
       <RuleEditor
+        key={edit ? `edit-${edit.index}` : 'new'}
         edit={edit}
         targets={targets}
         count={count}
