@@ -9,7 +9,7 @@ import { Switch } from '../components/controls.js';
 import { VirtualList } from '../components/virtual-list.js';
 import { RuleEditor, type RuleEdit } from '../components/rule-editor.js';
 import type { ApiConfigEditOp } from '../../../main/controller/api-types.js';
-import { ruleLinesOf } from '../utils/rule-line.js';
+import { remapIndex, ruleLinesOf } from '../utils/rule-line.js';
 import { useAction, useResource } from '../hooks/use-resource.js';
 import { useI18n } from '../i18n/context.js';
 
@@ -29,9 +29,23 @@ export function RulesPage() {
   }, [proxies.data]);
   const count = rules.data?.rules.length ?? 0;
   const apply = async (ops: ApiConfigEditOp[]): Promise<boolean> => {
+    // A reload starts the rules enabled: carry the disabled flags to where their rules moved.
+    const disabled = (rules.data?.rules ?? []).filter((x) => x.extra.disabled).map((x) => x.index);
     const r = await editAction.run((c) => c.editConfig(ops));
     if (!r) return false;
     raw.setData(r);
+    let n = count;
+    const moved: Record<number, boolean> = {};
+    for (const d of disabled) {
+      let at = d;
+      n = count;
+      for (const op of ops) {
+        at = at < 0 ? at : remapIndex(at, op, n);
+        n += op.op === 'rule.insert' ? 1 : op.op === 'rule.delete' ? -1 : 0;
+      }
+      if (at >= 0) moved[at] = true;
+    }
+    if (Object.keys(moved).length) await editAction.run((c) => c.setRulesDisabled(moved));
     await rules.reload();
     return true;
   };

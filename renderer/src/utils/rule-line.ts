@@ -53,3 +53,27 @@ export function proxiesOf(yamlText: string): Record<string, Record<string, unkno
     return {};
   }
 }
+
+/**
+ * Where each old rule index lands after a rule edit (-1 = deleted), so the
+ * page can carry the rules' disabled flags over the reload the edit causes.
+ */
+export function remapIndex(old: number, op: { op: string; index?: number; from?: number; to?: number }, count: number): number {
+  switch (op.op) {
+    case 'rule.insert': {
+      const at = op.index ?? count;
+      return old >= at ? old + 1 : old;
+    }
+    case 'rule.delete':
+      return old === op.index ? -1 : old > op.index! ? old - 1 : old;
+    case 'rule.move': {
+      const { from, to } = op as { from: number; to: number };
+      if (old === from) return to;
+      if (from < to && old > from && old <= to) return old - 1;
+      if (from > to && old >= to && old < from) return old + 1;
+      return old;
+    }
+    default:
+      return old;
+  }
+}

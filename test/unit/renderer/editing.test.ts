@@ -45,3 +45,14 @@ test('first run: only the bundled default with no profile and no upstream', asyn
   assert.equal(await isFirstRun(client(true, '', ['Direct', 'Socks5'])), false);
   assert.equal(await isFirstRun(client(true, '', [], true)), false, 'an error never hides the dashboard');
 });
+
+test('rule indexes after an edit: insert shifts down, delete shifts up, move rotates the span', async () => {
+  const { remapIndex } = await import('../../../renderer/src/utils/rule-line.js');
+  const map = (op: Parameters<typeof remapIndex>[1]) => [0, 1, 2, 3].map((i) => remapIndex(i, op, 4));
+  assert.deepEqual(map({ op: 'rule.insert', index: 1 }), [0, 2, 3, 4]);
+  assert.deepEqual(map({ op: 'rule.insert' }), [0, 1, 2, 3]);
+  assert.deepEqual(map({ op: 'rule.delete', index: 1 }), [0, -1, 1, 2]);
+  assert.deepEqual(map({ op: 'rule.move', from: 3, to: 1 }), [0, 2, 3, 1]);
+  assert.deepEqual(map({ op: 'rule.move', from: 0, to: 2 }), [2, 0, 1, 3]);
+  assert.deepEqual(map({ op: 'rule.replace', index: 2 }), [0, 1, 2, 3]);
+});
