@@ -100,9 +100,8 @@ Napi::Value SpliceRelay::Add(const Napi::CallbackInfo& info) {
     close(a);
     ThrowErrno(env, "dup(remote)", e);
   }
-  // Node made them non-blocking; the flag lives on the shared file description.
-  fcntl(a, F_SETFL, fcntl(a, F_GETFL) | O_NONBLOCK);
-  fcntl(b, F_SETFL, fcntl(b, F_GETFL) | O_NONBLOCK);
+  // NOTE: no O_NONBLOCK to set: Node's sockets are non-blocking and the flag
+  // lives on the file description the dups share (splice also passes SPLICE_F_NONBLOCK).
   auto* c = new Conn();
   c->fd[0] = a;
   c->fd[1] = b;
@@ -181,6 +180,7 @@ Napi::Value SpliceRelay::Stats(const Napi::CallbackInfo& info) {
 }
 
 void SpliceRelay::Wake() {
+  if (wakePending_.exchange(true)) return;
   uint64_t one = 1;
   ssize_t n = write(evfd_, &one, sizeof(one));
   (void)n;
@@ -190,6 +190,7 @@ void SpliceRelay::Shutdown() {
   if (closed_) return;
   closed_ = true;
   stop_.store(true);
+  wakePending_.store(false);
   Wake();
   if (thread_.joinable()) thread_.join();
   std::lock_guard<std::mutex> lock(mu_);
@@ -228,6 +229,7 @@ void SpliceRelay::Run() {
         uint64_t v;
         ssize_t r = read(evfd_, &v, sizeof(v));
         (void)r;
+        wakePending_.store(false);  // before draining: a command queued after this point wakes us again
         DrainCommands();
         continue;
       }
@@ -243,14 +245,21 @@ void SpliceRelay::Run() {
           continue;
         }
       }
-      Pump(c);
+      // Only the directions this event can unblock: readable -> the one reading
+      // this side; writable -> the one writing to it (half the syscalls per ACK).
+      unsigned dirs = 0;
+      if (evs[i].events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) dirs |= 1u << t->side;
+      if (evs[i].events & (EPOLLOUT | EPOLLHUP | EPOLLERR)) dirs |= 1u << (1 - t->side);
+      Pump(c, dirs);
     }
     // Connections that used their budget run again after everyone else had a turn.
     for (size_t k = again_.size(); k > 0; k--) {
       Conn* c = again_.front();
       again_.pop_front();
       c->queued = false;
-      if (!c->dead) Pump(c);
+      unsigned dirs = c->againDirs;
+      c->againDirs = 0;
+      if (!c->dead) Pump(c, dirs);
     }
     uint64_t now = NowMs();
     if (now - lastSweep >= kSweepEveryMs) {
@@ -312,9 +321,10 @@ void SpliceRelay::SweepIdle(uint64_t now) {
   for (Conn* c : idle) Finish(c, "timeout", false);
 }
 
-bool SpliceRelay::Pump(Conn* c) {
-  bool again = false;
+bool SpliceRelay::Pump(Conn* c, unsigned dirs) {
+  unsigned more = 0;  // directions that used their budget
   for (int k = 0; k < 2; k++) {
+    if (!(dirs & (1u << k))) continue;
     int err = 0;
     int side = -1;
     int r = PumpDir(c, c->dir[k], &err, &side);
@@ -323,13 +333,14 @@ bool SpliceRelay::Pump(Conn* c) {
       else Finish(c, std::string("error: ") + SideName(side) + " " + ErrnoName(err), true);
       return false;
     }
-    if (r == 1) again = true;
+    if (r == 1) more |= 1u << k;
   }
   if (c->dir[0].shut && c->dir[1].shut) {
     Finish(c, "closed", false);
     return false;
   }
-  if (again && !c->queued) {
+  c->againDirs |= more;
+  if (more && !c->queued) {
     c->queued = true;
     again_.push_back(c);
   }

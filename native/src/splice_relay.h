@@ -67,6 +67,7 @@ class SpliceRelay : public Napi::ObjectWrap<SpliceRelay> {
     uint64_t lastActive = 0;
     bool dead = false;
     bool queued = false;  // in the run-again list (a busy direction yielded)
+    unsigned againDirs = 0;  // directions to run again
     bool registered = false;  // added to epoll by the thread
   };
   struct Closed {
@@ -85,8 +86,8 @@ class SpliceRelay : public Napi::ObjectWrap<SpliceRelay> {
 
   void Run();
   void Wake();
-  // Moves bytes both ways until nothing more can move now; false = closed.
-  bool Pump(Conn* c);
+  // Moves bytes in `dirs` (bit 0: upload, bit 1: download) until nothing more can move now; false = closed.
+  bool Pump(Conn* c, unsigned dirs = 3);
   // One direction; returns 0 = blocked/done, 1 = budget used up (run again), -1 = error (errno in *err).
   int PumpDir(Conn* c, Dir& d, int* err, int* errSide);
   void Finish(Conn* c, const std::string& reason, bool reset);
@@ -102,6 +103,8 @@ class SpliceRelay : public Napi::ObjectWrap<SpliceRelay> {
   size_t maxPoolPipes_ = 64;
   std::thread thread_;
   std::atomic<bool> stop_{false};
+  // A wake-up is already on its way: later add()/kill() calls skip the eventfd write (a VM exit on this machine).
+  std::atomic<bool> wakePending_{false};
   bool closed_ = false;
   uint64_t nextId_ = 1;
 
