@@ -74,12 +74,16 @@ export function configEditRoutes(deps: ControllerDeps): FastifyPluginCallback {
   return (app, _opts, done) => {
     // One edit at a time: a second edit must see the file the first one wrote.
     let queue: Promise<unknown> = Promise.resolve();
-    app.get('/configs/raw', async () => strip(await raw(deps, 'GET /configs/raw')));
-    app.post('/configs/edit', async (req) => {
-      const ops = parseEditOps(req.body);
-      const run = queue.then(() => edit(deps, ops));
+    const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+      const run = queue.then(fn);
       queue = run.catch(() => {});
       return run;
+    };
+    // Reads wait for a running edit too: never the text between its reload and its write.
+    app.get('/configs/raw', async () => serial(async () => strip(await raw(deps, 'GET /configs/raw'))));
+    app.post('/configs/edit', async (req) => {
+      const ops = parseEditOps(req.body);
+      return serial(() => edit(deps, ops));
     });
     done();
   };
