@@ -94,6 +94,14 @@ export async function main(argv: string[]): Promise<number> {
     .description('whether the system proxy is switched on by switchyard')
     .action(async (opts) => set(await (await import('./commands/sysproxy.js')).sysproxyCommand('status', opts)));
 
+  const ruleset = program.command('ruleset').description('rule sets: convert between text, yaml and mihomo .mrs');
+  ruleset
+    .command('convert <in> <out>')
+    .description("convert a rule set (input format read from its content; output from --format or OUT's extension)")
+    .option('--behavior <b>', 'domain | ipcidr | classical (when the content cannot tell)')
+    .option('--format <f>', 'output format: text | yaml | mrs')
+    .action(async (inp, out, opts) => set(await (await import('./commands/ruleset.js')).rulesetConvertCommand(inp, out, opts)));
+
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {
