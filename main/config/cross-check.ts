@@ -12,6 +12,8 @@ export interface CrossInput {
   readonly refs: Refs;
   readonly groups: readonly GroupConfig[];
   readonly rules: readonly ParsedRule[];
+  /** `sub-rules:` sets (their rules are in `rules`, with their own paths). */
+  readonly subRules?: Readonly<Record<string, unknown>>;
   readonly routingMark: number;
   readonly capture: CaptureConfig;
   readonly externalController: string;
@@ -52,15 +54,20 @@ export function crossCheck(d: Diagnostics, x: CrossInput): void {
     }
   }
   checkCycles(d, x.groups, x.refs);
+  const subNames = Object.keys(x.subRules ?? {});
   for (const r of x.rules) {
     const { type, payload, target } = r.split;
-    // SUB-RULE targets name a sub-rule set (sub-rules: is not implemented; rules/ reports it).
+    const path = r.path ?? `rules[${r.index}]`;
+    // SUB-RULE targets name a set of `sub-rules:`.
+    if (type === 'SUB-RULE' && !subNames.includes(target)) {
+      d.error('SY_ERR_CONFIG_UNKNOWN_TARGET', r.pos, path, { value: target, detail: `SUB-RULE names a set of sub-rules:`, expected: subNames.length ? `one of ${subNames.join(', ')}` : 'a name defined under sub-rules:' });
+    }
     if (type !== 'SUB-RULE' && !known(target)) {
-      d.error('SY_ERR_CONFIG_UNKNOWN_TARGET', r.pos, `rules[${r.index}]`, { value: target, detail: near(target) ?? `in "${r.split.type},${payload ? payload + ',' : ''}${target}"`, expected: hint() });
+      d.error('SY_ERR_CONFIG_UNKNOWN_TARGET', r.pos, path, { value: target, detail: near(target) ?? `in "${r.split.type},${payload ? payload + ',' : ''}${target}"`, expected: hint() });
     }
     if (type === 'RULE-SET' && !x.refs.providerNames.has(payload)) {
       const defined = [...x.refs.providerNames];
-      d.error('SY_ERR_CONFIG_UNKNOWN_PROVIDER', r.pos, `rules[${r.index}]`, {
+      d.error('SY_ERR_CONFIG_UNKNOWN_PROVIDER', r.pos, path, {
         value: payload,
         expected: defined.length ? `one of ${defined.join(', ')}` : 'a provider defined under rule-providers:',
       });

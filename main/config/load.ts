@@ -13,7 +13,7 @@ import { generalHandlers, type Draft, type SectionContext } from './general.js';
 import { isIgnoredTopKey, reportOtherKey } from './keys.js';
 import { forEachEntry } from './read.js';
 import type { SplitRule } from './rule-line.js';
-import { readRules, type ParsedRule } from './rules-section.js';
+import { readRules, readSubRules, type ParsedRule } from './rules-section.js';
 import { parseYamlTree, type LEntry, type LMap } from './yaml-tree.js';
 import { newRefs } from './refs.js';
 import { readDns } from './dns.js';
@@ -97,6 +97,7 @@ function check(text: string, file: string, opts: LoadOptions, d: Diagnostics): C
 function readSections(tree: LMap, cx: SectionContext): ParsedRule[] {
   const { d, draft, ignored } = cx;
   let parsedRules: ParsedRule[] = [];
+  let subParsed: ParsedRule[] = [];
   const unavailable: ProxyConfig[] = [];
   const handlers: Record<string, (e: LEntry) => void> = {
     ...generalHandlers(cx),
@@ -111,11 +112,16 @@ function readSections(tree: LMap, cx: SectionContext): ParsedRule[] {
       draft.rules = r.lines;
       parsedRules = r.parsed;
     },
+    'sub-rules': (e) => {
+      const r = readSubRules(d, e);
+      draft.subRules = r.sets;
+      subParsed = r.parsed;
+    },
   };
   forEachEntry(tree, handlers, (e) => reportOtherKey(d, e, e.key, Object.keys(handlers), isIgnoredTopKey, ignored));
   // Relay groups load as unavailable outbounds, after the proxies.
   if (unavailable.length > 0) draft.proxies = [...(draft.proxies ?? []), ...unavailable];
-  return parsedRules;
+  return [...parsedRules, ...subParsed];
 }
 
 /** Run the rule layer's payload validator on every rule; a validator that throws loses only its own rule's verdict. */
@@ -157,6 +163,7 @@ function withDefaults(draft: Draft, file: string, home: string, ignored: { key: 
     ruleProviders: draft.ruleProviders ?? {},
     proxyProviders: draft.proxyProviders ?? {},
     rules: draft.rules ?? [],
+    ...(draft.subRules ? { subRules: draft.subRules } : {}),
     ignored,
   };
 }

@@ -226,6 +226,8 @@ export interface Config {
   /** `proxy-providers:` (absent in configs built by hand = none). */
   readonly proxyProviders?: Readonly<Record<string, ProxyProviderConfig>>;
   readonly rules: readonly RuleLine[];
+  /** `sub-rules:` name → its rule lines (targets, SUB-RULE nesting); absent = none. */
+  readonly subRules?: Readonly<Record<string, readonly RuleLine[]>>;
   /** Clash keys that were accepted but are ignored, with where they were. */
   readonly ignored: readonly { readonly key: string; readonly where: Where }[];
 }

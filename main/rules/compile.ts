@@ -21,6 +21,13 @@ import { LogicCond, splitLogicPayload, type LogicOp } from './matchers/logic.js'
 import { RuleSetCond } from './matchers/rule-set.js';
 import { MATCH_ALL, NEVER } from './matchers/match-all.js';
 import { fail, parseParams, type RuleParams } from './matchers/params.js';
+import { compileDomainWildcard } from './matchers/domain-wildcard.js';
+import { compileProcessPath, compileProcessRegex, compileProcessWildcard } from './matchers/process-path.js';
+import { compileInbound } from './matchers/inbound.js';
+import { compileDscp } from './matchers/dscp.js';
+import { compileAsn, type AsnReader } from './matchers/asn.js';
+import { SubRuleCond } from './matchers/sub-rule.js';
+import type { SubRuleTable } from './sub-rules.js';
 
 /** mihomo's CamelCase API names (RuleType.String()). */
 export const API_TYPES: Readonly<Record<string, string>> = {
@@ -28,8 +35,12 @@ export const API_TYPES: Readonly<Record<string, string>> = {
   'DOMAIN-SUFFIX': 'DomainSuffix',
   'DOMAIN-KEYWORD': 'DomainKeyword',
   'DOMAIN-REGEX': 'DomainRegex',
+  'DOMAIN-WILDCARD': 'DomainWildcard',
   GEOSITE: 'GeoSite',
   GEOIP: 'GeoIP',
+  'SRC-GEOIP': 'SrcGeoIP',
+  'IP-ASN': 'IPASN',
+  'SRC-IP-ASN': 'SrcIPASN',
   'IP-CIDR': 'IPCIDR',
   'IP-CIDR6': 'IPCIDR',
   'SRC-IP-CIDR': 'SrcIPCIDR',
@@ -40,7 +51,17 @@ export const API_TYPES: Readonly<Record<string, string>> = {
   'IN-PORT': 'InPort',
   NETWORK: 'Network',
   'PROCESS-NAME': 'ProcessName',
+  'PROCESS-PATH': 'ProcessPath',
+  'PROCESS-NAME-REGEX': 'ProcessNameRegex',
+  'PROCESS-PATH-REGEX': 'ProcessPathRegex',
+  'PROCESS-NAME-WILDCARD': 'ProcessNameWildcard',
+  'PROCESS-PATH-WILDCARD': 'ProcessPathWildcard',
+  'IN-TYPE': 'InType',
+  'IN-NAME': 'InName',
+  'IN-USER': 'InUser',
+  DSCP: 'DSCP',
   UID: 'Uid',
+  'SUB-RULE': 'SubRules',
   'RULE-SET': 'RuleSet',
   AND: 'AND',
   OR: 'OR',
@@ -49,11 +70,7 @@ export const API_TYPES: Readonly<Record<string, string>> = {
 };
 
 /** mihomo types that come with a later issue: a located "not supported yet". */
-export const LATER_TYPES: ReadonlySet<string> = new Set([
-  'DOMAIN-WILDCARD', 'IP-ASN', 'SRC-GEOIP', 'SRC-IP-ASN', 'IN-TYPE', 'IN-NAME', 'IN-USER',
-  'PROCESS-PATH', 'PROCESS-NAME-REGEX', 'PROCESS-PATH-REGEX', 'PROCESS-NAME-WILDCARD',
-  'PROCESS-PATH-WILDCARD', 'SUB-RULE', 'DSCP', 'UID-RANGE',
-]);
+export const LATER_TYPES: ReadonlySet<string> = new Set(['UID-RANGE']);
 
 export type RuleContext = 'rules' | 'logic' | 'classical';
 
@@ -67,6 +84,15 @@ export interface CompileEnv {
   readonly context: RuleContext;
   /** Warnings (GEOSITE inactive, UID 0) are appended here. */
   readonly warnings: SyError[];
+  /**
+   * ASN data for IP-ASN / SRC-IP-ASN; null or absent: those rules load as
+   * inactive (a warning each, never match). `asnHint` says how to get it.
+   */
+  readonly asn?: AsnReader | null;
+  readonly asnHint?: string;
+  /** The config's `sub-rules:`; absent: SUB-RULE names are checked against `subRuleNames` only. */
+  readonly subRules?: SubRuleTable;
+  readonly subRuleNames?: ReadonlySet<string>;
 }
 
 export interface CompiledCond {
@@ -79,6 +105,8 @@ export interface RuleText {
   readonly type: string;
   readonly payload: string;
   readonly params: readonly string[];
+  /** The rule's target (SUB-RULE: the sub-rules name); absent in logic/classical entries. */
+  readonly target?: string;
 }
 
 /** Compiles one rule (without its target). Throws a located SyError. */
@@ -96,7 +124,7 @@ export function compileCond(rule: RuleText, where: string, env: CompileEnv): Com
     fail('SY_ERR_RULE_NOT_ALLOWED', where, type, env.context === 'logic' ? 'a sub-rule other than MATCH' : 'a rule type other than MATCH');
   }
   if (type !== 'MATCH' && rule.payload.trim() === '') fail('SY_ERR_RULE_EMPTY_PAYLOAD', where, `${rule.type},`);
-  const cond = build(type, rule.payload, params, where, env);
+  const cond = type === 'SUB-RULE' ? compileSubRule(rule.payload, rule.target ?? '', where, env) : build(type, rule.payload, params, where, env);
   return { cond, params, apiType: apiType ?? 'GeoSite' };
 }
 
@@ -147,11 +175,69 @@ function build(type: string, payload: string, params: RuleParams, where: string,
     case 'OR':
     case 'NOT':
       return logic(type, payload, where, env);
+    case 'DOMAIN-WILDCARD':
+      return compileDomainWildcard(payload, where);
+    case 'SRC-GEOIP':
+      return compileGeoIp(payload, env.geoip, true, where);
+    case 'IP-ASN':
+    case 'SRC-IP-ASN':
+      return asn(type, payload, params, where, env);
+    case 'PROCESS-PATH':
+      return compileProcessPath(payload, where);
+    case 'PROCESS-NAME-REGEX':
+      return compileProcessRegex('name', payload, where);
+    case 'PROCESS-PATH-REGEX':
+      return compileProcessRegex('path', payload, where);
+    case 'PROCESS-NAME-WILDCARD':
+      return compileProcessWildcard('name', payload, where);
+    case 'PROCESS-PATH-WILDCARD':
+      return compileProcessWildcard('path', payload, where);
+    case 'IN-TYPE':
+      return compileInbound('type', payload, where);
+    case 'IN-NAME':
+      return compileInbound('name', payload, where);
+    case 'IN-USER':
+      return compileInbound('user', payload, where);
+    case 'DSCP':
+      return compileDscp(payload, where);
     case 'MATCH':
       return MATCH_ALL;
     default:
       return fail('SY_ERR_RULE_UNSUPPORTED', where, type);
   }
+}
+
+function asn(type: string, payload: string, params: RuleParams, where: string, env: CompileEnv): Cond {
+  const reader = env.asn ?? null;
+  const cond = compileAsn(payload, reader, type === 'SRC-IP-ASN' || params.src, where);
+  if (reader === null) {
+    env.warnings.push(new SyError('SY_ERR_RULE_ASN_MISSING', {
+      where, value: `${type},${payload}`,
+      detail: `loaded as inactive: it never matches until ASN data is present${env.asnHint ? ` (${env.asnHint})` : ''}`,
+    }));
+  }
+  return cond;
+}
+
+/** SUB-RULE: the payload is one parenthesised condition; the target names a set of `sub-rules:`. */
+export function compileSubRule(payload: string, name: string, where: string, env: CompileEnv): Cond {
+  if (env.context !== 'rules') fail('SY_ERR_RULE_NOT_ALLOWED', where, 'SUB-RULE', 'SUB-RULE only in rules: or sub-rules:');
+  let subs: string[];
+  try {
+    subs = splitLogicPayload('NOT', `(${payload.trim()})`, where);
+  } catch (e) {
+    return fail('SY_ERR_RULE_BAD_LOGIC', where, payload, 'SUB-RULE,(TYPE,payload),name — one parenthesised condition', e instanceof SyError ? e.context.detail : undefined);
+  }
+  const w = `${where} SUB-RULE`;
+  const split = splitRuleLine(subs[0]!, { withTarget: false, where: w });
+  if (split.type === 'MATCH' || split.type === 'SUB-RULE') fail('SY_ERR_RULE_NOT_ALLOWED', w, split.type, 'a condition other than MATCH or SUB-RULE');
+  const c = compileCond(split, w, { ...env, context: 'logic' });
+  const n = name.trim();
+  if (env.subRules) return new SubRuleCond(n, c.cond, c.cond.needsIp && !c.params.noResolve, env.subRules.get(n, where, env));
+  if (env.subRuleNames && !env.subRuleNames.has(n)) {
+    fail('SY_ERR_RULE_UNKNOWN_SUBRULE', where, n, env.subRuleNames.size ? `one of ${[...env.subRuleNames].join(', ')}` : 'a name defined under sub-rules:');
+  }
+  return new SubRuleCond(n, c.cond, false, []);
 }
 
 function ruleSet(name: string, params: RuleParams, where: string, env: CompileEnv): Cond {

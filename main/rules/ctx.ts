@@ -28,6 +28,8 @@ export class MatchCtx {
   pendSeg: object | null = null;
   pendAt = -1;
   pendK = -1;
+  /** Target of the sub-rule a SUB-RULE matched (set by SubRuleCond.match). */
+  subTarget = '';
 
   private readonly offBuf: number[] = [];
   private readonly hashBuf: number[] = [];

@@ -24,12 +24,21 @@ import { compileCond, type CompileEnv } from './compile.js';
 import type { GeoIpReader } from './matchers/geoip.js';
 import type { RuleParams } from './matchers/params.js';
 import { buildSegments, type Segment } from './segments.js';
+import { SubRuleCond } from './matchers/sub-rule.js';
+import { SubRuleTable } from './sub-rules.js';
+import { openAsnIn, ASN_FILES, type AsnReader } from './asn.js';
 
 export interface EngineDeps {
   readonly geoip: GeoIpReader;
   readonly providers: ReadonlyMap<string, RuleSetProvider>;
   readonly targets: TargetCheck;
   readonly logger: Logger;
+  /**
+   * ASN data for IP-ASN / SRC-IP-ASN. Absent: ASN.mmdb (or GeoLite2-ASN.mmdb)
+   * in the config's home is read when a rule needs it; null or no file: those
+   * rules are inactive, with a warning each.
+   */
+  readonly asn?: AsnReader | null;
 }
 
 const NONE = 0x7fffffff;
@@ -155,11 +164,16 @@ export class CompiledEngine implements RuleEngine {
       this.hits[k]!++;
       const now = Date.now();
       this.hitAt[k] = now;
-      const st = this.targets.status(this.rules[k]!.target, meta.network);
+      const sub = conds[k] instanceof SubRuleCond;
+      // A SUB-RULE's target is the one its sub-list matched (re-run: an
+      // indexed segment may have tested other rules since).
+      if (sub) conds[k]!.match(c, false);
+      const target = sub ? c.subTarget : this.rules[k]!.target;
+      const st = this.targets.status(target, meta.network);
       if (st === 'ok') {
         this.ends[k]!++;
         this.endAt[k] = now;
-        return this.steps[k]!;
+        return sub ? { done: true, decision: Object.freeze({ target, rule: this.rules[k]! }) } : this.steps[k]!;
       }
       i = k + 1; // PASS, a missing target, or UDP to a TCP-only proxy: next rule
     }
@@ -239,14 +253,25 @@ export class CompiledEngine implements RuleEngine {
 export function compileRules(config: Config, deps: EngineDeps): CompiledEngine {
   const errors: SyError[] = [];
   const warnings: SyError[] = [];
-  const env: CompileEnv = { geoip: deps.geoip, providers: deps.providers, context: 'rules', warnings };
+  const env0: CompileEnv = { geoip: deps.geoip, providers: deps.providers, context: 'rules', warnings };
+  let asn = deps.asn;
+  if (asn === undefined && needsAsn(config)) {
+    try {
+      asn = openAsnIn(config.home);
+    } catch (e) {
+      errors.push(e instanceof SyError ? e : new SyError('SY_ERR_RULE_ASN_DB', { where: config.home, cause: e }));
+      asn = null;
+    }
+  }
+  const subRules = new SubRuleTable(config.subRules ?? {}, compileCond);
+  const env: CompileEnv = { ...env0, asn: asn ?? null, asnHint: `put ${ASN_FILES[0]} (GeoLite2-ASN layout) in ${config.home}`, subRules };
   const infos: RuleInfo[] = [];
   const conds: Cond[] = [];
   const params: RuleParams[] = [];
   config.rules.forEach((line, index) => {
     try {
       const split = splitRuleLine(line.raw, { where: line.where });
-      const c = compileCond(split, line.where, env);
+      const c = compileCond({ ...split, target: split.target }, line.where, env);
       const cond = c.cond;
       infos.push({
         index: infos.length,
@@ -267,7 +292,15 @@ export function compileRules(config: Config, deps: EngineDeps): CompiledEngine {
       void index;
     }
   });
+  errors.push(...subRules.errors);
   if (errors.length > 0) throw new SyErrorList('SY_ERR_RULE_COMPILE', errors);
   for (const w of warnings) deps.logger.warn(w.message, { code: w.code });
   return new CompiledEngine(infos, conds, params, buildSegments(conds, params), deps.targets, config.findProcessMode, warnings);
+}
+
+/** Does any rule (or sub-rule) use ASN data? (Only then is ASN.mmdb read.) */
+function needsAsn(config: Config): boolean {
+  const has = (raw: string) => /(^|[,(\s])(SRC-)?IP-ASN\s*,/i.test(raw);
+  if (config.rules.some((r) => has(r.raw))) return true;
+  return Object.values(config.subRules ?? {}).some((list) => list.some((r) => has(r.raw)));
 }

@@ -21,4 +21,13 @@ export const RULE_ERRORS = {
   SY_ERR_RULE_GEOSITE_DATA: "malformed or unreadable GeoSite data (.dat)",
   SY_ERR_RULE_GEOSITE_CATEGORY: "the GeoSite data has no such category",
   SY_ERR_RULE_GEOSITE_MISSING: "GEOSITE rule inactive: no GeoSite data file",
+  SY_ERR_RULE_BAD_WILDCARD: "invalid glob in DOMAIN-WILDCARD / PROCESS-*-WILDCARD rule",
+  SY_ERR_RULE_BAD_PROCESS: "invalid process path or pattern in PROCESS-* rule",
+  SY_ERR_RULE_BAD_INBOUND: "unknown inbound type in IN-TYPE rule",
+  SY_ERR_RULE_BAD_DSCP: "invalid DSCP value or range list (0-63)",
+  SY_ERR_RULE_BAD_ASN: "invalid AS number in IP-ASN / SRC-IP-ASN rule",
+  SY_ERR_RULE_ASN_MISSING: "IP-ASN rule inactive: no ASN database (ASN.mmdb)",
+  SY_ERR_RULE_ASN_DB: "cannot read the ASN database (not a MaxMind-format mmdb)",
+  SY_ERR_RULE_UNKNOWN_SUBRULE: "SUB-RULE names a set that is not defined under sub-rules:",
+  SY_ERR_RULE_SUBRULE_CYCLE: "sub-rules reach themselves through SUB-RULE",
 } as const;

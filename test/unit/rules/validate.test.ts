@@ -45,8 +45,9 @@ test('good rules validate clean', () => {
 test('bad payloads give a coded error naming the place and the value', () => {
   const cases: [string, string][] = [
     ['FOO,bar,DIRECT', 'SY_ERR_RULE_UNSUPPORTED'],
-    ['DOMAIN-WILDCARD,*.example,DIRECT', 'SY_ERR_RULE_NOT_YET'],
-    ['SUB-RULE,(NETWORK,tcp),sub', 'SY_ERR_RULE_NOT_YET'],
+    ['DOMAIN-WILDCARD,*.exa mple,DIRECT', 'SY_ERR_RULE_BAD_WILDCARD'],
+    ['UID-RANGE,1000,DIRECT', 'SY_ERR_RULE_NOT_YET'],
+    ['SUB-RULE,(NETWORK,icmp),sub', 'SY_ERR_RULE_BAD_NETWORK'],
     ['IP-CIDR,192.0.2.1,DIRECT', 'SY_ERR_RULE_BAD_CIDR'],
     ['IP-CIDR,192.0.2.0/33,DIRECT', 'SY_ERR_RULE_BAD_CIDR'],
     ['IP-CIDR6,2001:db8::/200,DIRECT', 'SY_ERR_RULE_BAD_CIDR'],
