@@ -158,7 +158,8 @@ describe('dashboard editing against a live core', () => {
       await add();
     }
     await card.waitFor({ timeout: 10_000 });
-    await until('the entry count shows', async () => (await card.locator('[data-testid="rule-set-count"]').innerText()) === '1');
+    // Downloaded in the background after the reload (or read from the copy written above).
+    await until('the entry count shows', async () => (await card.locator('[data-testid="rule-set-count"]').innerText()) === '1', 15_000);
     await page.screenshot({ path: join(s.artifacts, 'en-rule-sets-added.png') });
     const raw = (await s.core!.api<ApiConfigRaw>('GET', '/configs/raw')).payload;
     assert.match(raw, /added:/);

@@ -114,10 +114,10 @@ describe('dashboard traffic against a live core', () => {
     const card = page.locator('[data-testid="rule-set"]', { hasText: 'sub' }).filter({ hasText: `127.0.0.1:${s.subPort}` });
     assert.equal(await card.locator('[data-testid="rule-set-count"]').innerText({ timeout: 5000 }), '1');
     s.subscription = { status: 200, body: "payload:\n  - '+.one.test'\n  - '+.two.test'\n  - three.test\n" };
-    await card.locator('button').click();
+    await card.locator('[data-testid="set-update"]').click();
     await card.locator('[data-testid="rule-set-count"]', { hasText: '3' }).waitFor({ timeout: 10_000 });
     s.subscription = { status: 500, body: 'broken' };
-    await card.locator('button').click();
+    await card.locator('[data-testid="set-update"]').click();
     const box = page.locator('.error-box');
     await box.waitFor({ timeout: 10_000 });
     assert.match(await box.innerText(), /SY_ERR_/, 'the error is shown with its code');

@@ -14,7 +14,11 @@ export function RuleSetsPage() {
   const editAction = useAction();
   const edit = async (op: ApiConfigEditOp): Promise<boolean> => {
     const ok = !!(await editAction.run((c) => c.editConfig([op])));
-    if (ok) await providers.reload();
+    if (ok) {
+      await providers.reload();
+      // A new subscription without a local copy downloads in the background: look again soon.
+      for (const ms of [1000, 3000]) window.setTimeout(() => void providers.reload(), ms);
+    }
     return ok;
   };
   const list = Object.values(providers.data?.providers ?? {});
@@ -56,7 +60,7 @@ export function RuleSetsPage() {
                 <dd class={p.lastError ? 'bad' : 'muted'}>{p.lastError || t('common.none')}</dd>
               </dl>
               {p.vehicleType !== 'Inline' && (
-                <button type="button" disabled={action.busy} onClick={() => void action.run((c) => c.updateRuleProvider(p.name)).then(() => providers.reload())}>
+                <button type="button" disabled={action.busy} onClick={() => void action.run((c) => c.updateRuleProvider(p.name)).then(() => providers.reload())} data-testid="set-update">
                   {t('sets.updateNow')}
                 </button>
               )}{' '}
