@@ -27,6 +27,7 @@ import { compileInbound } from './matchers/inbound.js';
 import { compileDscp } from './matchers/dscp.js';
 import { compileAsn, type AsnReader } from './matchers/asn.js';
 import { SubRuleCond } from './matchers/sub-rule.js';
+import { compileGeoSite, type GeoSiteSource } from './matchers/geosite.js';
 import type { SubRuleTable } from './sub-rules.js';
 
 /** mihomo's CamelCase API names (RuleType.String()). */
@@ -92,6 +93,9 @@ export interface CompileEnv {
   readonly asnHint?: string;
   /** The config's `sub-rules:`; absent: SUB-RULE names are checked against `subRuleNames` only. */
   readonly subRules?: SubRuleTable;
+  /** GeoSite data for GEOSITE; null or absent: those rules are inactive (a located warning each, `geositeHint` says how to get it). */
+  readonly geosite?: GeoSiteSource | null;
+  readonly geositeHint?: string;
   readonly subRuleNames?: ReadonlySet<string>;
 }
 
@@ -165,10 +169,7 @@ function build(type: string, payload: string, params: RuleParams, where: string,
       return cond;
     }
     case 'GEOSITE':
-      env.warnings.push(
-        new SyError('SY_ERR_RULE_NOT_YET', { where, value: `GEOSITE,${payload}`, detail: 'loaded as inactive: it never matches until geosite data is supported' }),
-      );
-      return NEVER;
+      return compileGeoSite(payload, where, env.geosite, env.warnings, env.geositeHint);
     case 'RULE-SET':
       return ruleSet(payload, params, where, env);
     case 'AND':
