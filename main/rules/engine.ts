@@ -27,7 +27,6 @@ import { buildSegments, type Segment } from './segments.js';
 import { SubRuleCond } from './matchers/sub-rule.js';
 import { SubRuleTable } from './sub-rules.js';
 import { openAsnIn, ASN_FILES, type AsnReader } from './asn.js';
-import { DecisionCache } from './decision-cache.js';
 import type { GeoSiteSource } from './matchers/geosite.js';
 import { geoSiteHint, needsGeoSite, openGeoSite } from '../geodata/files.js';
 
@@ -72,7 +71,6 @@ export class CompiledEngine implements RuleEngine {
   private readonly needProcess: MatchStep[];
   /** The segment containing each rule index (undefined for RULE-SET rules and short runs). */
   private readonly segOf: (Segment | undefined)[];
-  private readonly cache: DecisionCache;
 
   constructor(
     infos: RuleInfo[],
@@ -82,10 +80,7 @@ export class CompiledEngine implements RuleEngine {
     private readonly targets: TargetCheck,
     private readonly processMode: 'strict' | 'always' | 'off',
     readonly warnings: readonly SyError[],
-    /** Rule providers whose current() set the decision cache watches (it clears when one changes). */
-    providers: readonly RuleSetProvider[] = [],
   ) {
-    this.cache = new DecisionCache(providers);
     this.rules = infos;
     this.n = infos.length;
     this.segOf = new Array(this.n).fill(undefined);
@@ -101,17 +96,6 @@ export class CompiledEngine implements RuleEngine {
   }
 
   matchFrom(meta: Metadata, state: MatchState, from: number): MatchStep {
-    const cacheable = !state.processLooked && state.dstCountry === undefined && state.srcCountry === undefined && this.processMode !== 'always';
-    if (cacheable) {
-      const hit = this.cache.get(meta, from, state.resolved);
-      if (hit !== undefined && this.replay(hit, meta)) {
-        if (hit.done && state.scratch instanceof MatchCtx) {
-          if (this.pool.length < 64) this.pool.push(state.scratch);
-          state.scratch = undefined;
-        }
-        return hit;
-      }
-    }
     let c = state.scratch as MatchCtx | undefined;
     if (!(c instanceof MatchCtx)) {
       c = this.pool.pop() ?? new MatchCtx();
@@ -119,37 +103,13 @@ export class CompiledEngine implements RuleEngine {
       state.scratch = c;
     }
     c.refresh(meta, state);
-    c.srcPortRead = false;
-    c.skipped = false;
     const step = this.run(c, meta, state, from);
-    if (cacheable && !c.skipped && (step.done ? step === NO_MATCH_STEP || step === this.steps[step.decision.rule!.index] : step.need === 'ip')) {
-      this.cache.set(meta, from, state.resolved, c.srcPortRead, step);
-    }
     if (step.done) {
       // The decision is final: hand the context back for the next connection.
       state.scratch = undefined;
       if (this.pool.length < 64) this.pool.push(c);
     }
     return step;
-  }
-
-  /** Accounts a cached step as run() would; false when it no longer holds (its target now skips). */
-  private replay(step: MatchStep, meta: Metadata): boolean {
-    if (!step.done) return true;
-    const r = step.decision.rule;
-    const now = Date.now();
-    if (r === null) {
-      this.ends[this.n]!++;
-      this.endAt[this.n] = now;
-      return true;
-    }
-    const k = r.index;
-    if (this.disabled[k] === 1 || this.targets.status(r.target, meta.network) !== 'ok') return false;
-    this.hits[k]!++;
-    this.hitAt[k] = now;
-    this.ends[k]!++;
-    this.endAt[k] = now;
-    return true;
   }
 
   private run(c: MatchCtx, meta: Metadata, state: MatchState, from: number): MatchStep {
@@ -223,7 +183,6 @@ export class CompiledEngine implements RuleEngine {
         this.endAt[k] = now;
         return sub ? { done: true, decision: Object.freeze({ target, rule: this.rules[k]! }) } : this.steps[k]!;
       }
-      c.skipped = true;
       i = k + 1; // PASS, a missing target, or UDP to a TCP-only proxy: next rule
     }
     this.ends[n]!++;
@@ -280,7 +239,6 @@ export class CompiledEngine implements RuleEngine {
 
   setDisabled(index: number, disabled: boolean): void {
     if (index >= 0 && index < this.n) this.disabled[index] = disabled ? 1 : 0;
-    this.cache.clear();
   }
 
   stats(index: number): { disabled: boolean; hitCount: number; hitAt: number; missCount: number; missAt: number } {
@@ -357,7 +315,7 @@ export function compileRules(config: Config, deps: EngineDeps): CompiledEngine {
   errors.push(...subRules.errors);
   if (errors.length > 0) throw new SyErrorList('SY_ERR_RULE_COMPILE', errors);
   for (const w of warnings) deps.logger.warn(w.message, { code: w.code });
-  return new CompiledEngine(infos, conds, params, buildSegments(conds, params), deps.targets, config.findProcessMode, warnings, [...deps.providers.values()]);
+  return new CompiledEngine(infos, conds, params, buildSegments(conds, params), deps.targets, config.findProcessMode, warnings);
 }
 
 /** Does any rule (or sub-rule) use ASN data? (Only then is ASN.mmdb read.) */
