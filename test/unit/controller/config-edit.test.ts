@@ -9,7 +9,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEngine } from '../../../main/engine.js';
-import { createLogHub } from '../../../main/core/logger.js';
+import { createLogHub, NULL_LOGGER } from '../../../main/core/logger.js';
+import { createController } from '../../../main/controller/server.js';
+import type { ConfigFileView } from '../../../main/controller/deps.js';
+import { createFakeDeps } from './fake-deps.js';
 
 const BASE = 20100 + (process.pid % 3000) * 2;
 const SECRET = 'edit-secret';
@@ -114,4 +117,56 @@ test('POST /configs/edit on the active profile writes its override', { timeout: 
   const refused = await api('POST', '/configs/edit', { ops: [{ op: 'rule.delete', index: 1 }] });
   assert.equal(refused.status, 400);
   assert.equal(refused.json.code, 'SY_ERR_CONFIG_EDIT_PROFILE');
+});
+
+// Route-level behaviour with the controller's fake deps (inject, no socket):
+// the bundled default is never written, a failed write puts the engine back,
+// and a core without a config file answers 501.
+
+function injectWith(configFile: ConfigFileView | undefined) {
+  const base = createFakeDeps();
+  const deps = { ...base, ...(configFile ? { configFile } : {}) };
+  const c = createController(deps, { listen: '127.0.0.1:19091', secret: SECRET, cors: { allowOrigins: ['*'], allowPrivateNetwork: true }, uiDir: null, logger: NULL_LOGGER });
+  const req = async (method: 'GET' | 'POST', url: string, body?: unknown) => {
+    const r = await c.app.inject({ method, url, headers: { host: '127.0.0.1:19091', authorization: `Bearer ${SECRET}`, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { payload: JSON.stringify(body) } : {}) });
+    return { status: r.statusCode, json: r.body ? JSON.parse(r.body) : undefined };
+  };
+  return { req, reloads: base.state.reloads, close: () => c.close() };
+}
+
+test('the bundled default is edited into the config home: reload and write go to the new path', async (t) => {
+  const writes: [string, string][] = [];
+  const h = injectWith({
+    read: async () => ({ path: '/home/u/.config/switchyard/config.yaml', payload: '# bundled\nrules:\n  - MATCH,DIRECT\n', running: '/app/rules/default.yaml' }),
+    write: async (p, text) => void writes.push([p, text]),
+  });
+  t.after(() => h.close());
+  const raw = await h.req('GET', '/configs/raw');
+  assert.equal(raw.json.bundled, true);
+  const r = await h.req('POST', '/configs/edit', { ops: [{ op: 'rule.insert', index: 0, rule: 'DOMAIN,a.example,REJECT' }] });
+  assert.equal(r.status, 200, JSON.stringify(r.json));
+  assert.deepEqual(writes.map((w) => w[0]), ['/home/u/.config/switchyard/config.yaml']);
+  assert.match(writes[0]![1], /# bundled\nrules:\n {2}- DOMAIN,a\.example,REJECT\n {2}- MATCH,DIRECT/);
+  assert.deepEqual(h.reloads.at(-1), { payload: writes[0]![1], path: '/home/u/.config/switchyard/config.yaml' });
+});
+
+test('a failed write reloads the old text and answers the error', async (t) => {
+  const h = injectWith({
+    read: async () => ({ path: '/etc/sy/config.yaml', payload: 'rules:\n  - MATCH,DIRECT\n' }),
+    write: async () => {
+      throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
+    },
+  });
+  t.after(() => h.close());
+  const r = await h.req('POST', '/configs/edit', { ops: [{ op: 'rule.delete', index: 0 }] });
+  assert.equal(r.status, 400);
+  assert.match(r.json.message, /cannot write the config file/);
+  assert.deepEqual(h.reloads.at(-1), { payload: 'rules:\n  - MATCH,DIRECT\n', path: '/etc/sy/config.yaml' }, 'the engine is back on the file as it is');
+});
+
+test('without a config file view the routes answer 501', async (t) => {
+  const h = injectWith(undefined);
+  t.after(() => h.close());
+  assert.equal((await h.req('GET', '/configs/raw')).status, 501);
+  assert.equal((await h.req('POST', '/configs/edit', { ops: [{ op: 'rule.delete', index: 0 }] })).status, 501);
 });
