@@ -133,6 +133,21 @@ describe('profiles and first run against a live core', () => {
     await page.context().close();
   });
 
+  test('a profile imported from a local file shows as imported (no update button) and can be deleted', async (t) => {
+    if (s.skipIfNoCore(t)) return;
+    if (!s.core!.mixedPort) return t.skip('needs the suite’s own core');
+    const { page, errors } = await s.openPage('en', 'profiles');
+    await page.setInputFiles('[data-testid="profile-file"]', { name: 'office.yaml', mimeType: 'text/yaml', buffer: Buffer.from(profileYaml(1)) });
+    const card = page.locator('[data-profile="office"]');
+    await card.waitFor({ timeout: 15_000 });
+    assert.match(await card.innerText(), new RegExp(catalog('en')['profiles.type.local']!));
+    assert.equal(await card.locator('[data-testid="profile-update"]').count(), 0);
+    await card.locator('[data-testid="profile-remove"]').click();
+    await card.waitFor({ state: 'detached', timeout: 8000 });
+    assert.deepEqual(errors, []);
+    await page.context().close();
+  });
+
   test('the Profiles page with a profile and the first-run setup in both languages: no raw keys, no English left in zh-CN', async (t) => {
     if (s.skipIfNoCore(t)) return;
     const en = catalog('en');
