@@ -115,6 +115,8 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
         ...(config.dns.respectRules !== undefined ? { respectRules: config.dns.respectRules } : {}),
       },
       matchers: (kind, name) => {
+        // geosite: the current generation's GeoSite data (looked up per query, so reloads apply).
+        if (kind === 'geosite') return (host) => genRef?.geositeMatcher(name)?.(host) ?? false;
         if (kind !== 'rule-set' || !config.ruleProviders[name]) return null;
         const state = { resolved: true, processLooked: true };
         return (host) => {

@@ -10,6 +10,9 @@ import { buildOutbounds, type OutboundSet, type SocketFactory, type StateStore }
 import { DEFAULT_SIZE_LIMIT, loadRuleProviders, type RuleProvider } from '../providers/provider.js';
 import { createRuleDownloader } from '../providers/http-fetch.js';
 import { startRefresh, type RefreshHandle, type RefreshItem } from '../providers/refresh.js';
+import { needsGeoSite, openGeoSite } from '../geodata/files.js';
+import type { GeoSiteDb } from '../geodata/geosite.js';
+import { geoSiteHostMatcher } from '../rules/matchers/geosite.js';
 import { compileRules, type CompiledEngine } from '../rules/engine.js';
 import type { GeoIpReader } from '../rules/geoip.js';
 import { loadProxyProviders, type ProxyProvider } from '../proxy-providers/index.js';
@@ -21,6 +24,8 @@ export interface Generation {
   readonly rules: CompiledEngine;
   /** `proxy-providers:`; started and closed with `outbounds` (its start()/close() include them). */
   readonly proxyProviders: ReadonlyMap<string, ProxyProvider>;
+  /** DNS `geosite:` keys: host → in the category; null without GeoSite data (or an unknown category). */
+  geositeMatcher(spec: string): ((host: string) => boolean) | null;
 }
 
 export interface GenerationDeps {
@@ -56,6 +61,15 @@ export async function buildGeneration(config: Config, deps: GenerationDeps): Pro
   };
   const { providers, errors: ruleErrors } = await loadRuleProviders(config.ruleProviders, { logger: deps.logger, geoip: deps.geoip, download });
   const errors = [...pp.errors, ...ruleErrors];
+  // GeoSite data, shared by GEOSITE rules and DNS `geosite:` keys.
+  let geosite: GeoSiteDb | null = null;
+  if (needsGeoSite(config)) {
+    try {
+      geosite = openGeoSite(config.file, config.home);
+    } catch (e) {
+      errors.push(isSyError(e) ? e : new SyError('SY_ERR_RULE_GEOSITE_DATA', { where: config.home, cause: e }));
+    }
+  }
   for (const p of providers.values()) for (const w of p.lastWarnings()) deps.logger.warn(w.message, { code: w.code });
   if (errors.length > 0) {
     outbounds.close();
@@ -63,14 +77,30 @@ export async function buildGeneration(config: Config, deps: GenerationDeps): Pro
   }
   let rules: CompiledEngine;
   try {
-    rules = compileRules(config, { geoip: deps.geoip, providers, targets: outbounds, logger: deps.logger });
+    rules = compileRules(config, { geoip: deps.geoip, providers, targets: outbounds, logger: deps.logger, geosite });
   } catch (e) {
     outbounds.close();
     if (e instanceof SyErrorList) throw e;
     throw new SyErrorList('SY_ERR_ENGINE_START', [isSyError(e) ? e : new SyError('SY_ERR_ENGINE_START', { cause: e })]);
   }
   for (const w of rules.warnings) deps.logger.warn(w.message, { code: w.code });
-  return { config, outbounds, providers, rules, proxyProviders: pp.providers };
+  const geositeMatchers = new Map<string, ((host: string) => boolean) | null>();
+  const geositeMatcher = (spec: string) => {
+    const key = spec.trim().toLowerCase();
+    if (!geositeMatchers.has(key)) {
+      let m: ((host: string) => boolean) | null = null;
+      if (geosite) {
+        try {
+          m = geoSiteHostMatcher(geosite, spec, 'dns geosite:');
+        } catch (e) {
+          deps.logger.warn('dns: geosite category unavailable', { category: spec, error: e });
+        }
+      }
+      geositeMatchers.set(key, m);
+    }
+    return geositeMatchers.get(key)!;
+  };
+  return { config, outbounds, providers, rules, proxyProviders: pp.providers, geositeMatcher };
 }
 
 /** http providers: fetch at once when there is no local copy or it is older than `interval`. */
