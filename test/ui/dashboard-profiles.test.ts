@@ -104,6 +104,9 @@ describe('profiles and first run against a live core', () => {
     await page.fill('[data-testid="rule-position"]', '0');
     await page.click('[data-testid="rule-save"]');
     await until('the user rule is first', async () => (await firstRule()) === 'mine.example');
+    // Only the user's own rule can be deleted; the profile's rules cannot (an update would bring them back).
+    await until('row 0 is the user rule', async () => (await page.locator('[data-testid="rule-actions-0"]').count()) === 1 && (await page.locator('[data-testid="rule-rows"] .vrow').first().innerText()).includes('mine.example'));
+    await until('buttons follow the override', async () => (await page.locator('[data-testid="rule-actions-0"] [data-testid="rule-delete"]').isEnabled()) && (await page.locator('[data-testid="rule-actions-1"] [data-testid="rule-delete"]').isDisabled()));
     const ov = await s.core!.api<ApiProfileOverride>('GET', `/profiles/${raw.profile}/override`);
     assert.match(ov.payload, /prepend-rules:[\s\S]*DOMAIN,mine\.example,REJECT/);
 

@@ -9,7 +9,7 @@ import { Switch } from '../components/controls.js';
 import { VirtualList } from '../components/virtual-list.js';
 import { RuleEditor, type RuleEdit } from '../components/rule-editor.js';
 import type { ApiConfigEditOp } from '../../../main/controller/api-types.js';
-import { remapIndex, ruleLinesOf } from '../utils/rule-line.js';
+import { overrideRuleCounts, remapIndex, ruleLinesOf } from '../utils/rule-line.js';
 import { useAction, useResource } from '../hooks/use-resource.js';
 import { useI18n } from '../i18n/context.js';
 
@@ -28,6 +28,12 @@ export function RulesPage() {
     return [...new Set([...names.filter((n) => n !== 'DIRECT' && n !== 'REJECT'), 'DIRECT', 'REJECT'])];
   }, [proxies.data]);
   const count = rules.data?.rules.length ?? 0;
+  // A profile: only the rules of its override can be edited (the profile's own would come back on update).
+  const profile = raw.data?.profile ?? '';
+  const override = useResource((c) => (profile ? c.profileOverride(profile) : Promise.resolve({ payload: '' })), [profile]);
+  const regions = useMemo(() => overrideRuleCounts(override.data?.payload ?? ''), [override.data]);
+  const own = (i: number) => !profile || i < regions.prepend || i >= count - regions.append;
+  const movable = (from: number, to: number) => !profile || (from < regions.prepend && to < regions.prepend);
   const apply = async (ops: ApiConfigEditOp[]): Promise<boolean> => {
     // A reload starts the rules enabled: carry the disabled flags to where their rules moved.
     const disabled = (rules.data?.rules ?? []).filter((x) => x.extra.disabled).map((x) => x.index);
@@ -46,7 +52,7 @@ export function RulesPage() {
       if (at >= 0) moved[at] = true;
     }
     if (Object.keys(moved).length) await editAction.run((c) => c.setRulesDisabled(moved));
-    await rules.reload();
+    await Promise.all([rules.reload(), profile ? override.reload() : null]);
     return true;
   };
   const [query, setQuery] = useState('');
@@ -116,16 +122,16 @@ export function RulesPage() {
                   />
                 </div>
                 <div role="cell" class="r-act" data-testid={`rule-actions-${r.index}`}>
-                  <button type="button" class="icon" title={t('rules.edit')} aria-label={t('rules.editOne', { index: r.index })} disabled={!lines[r.index]} onClick={() => setEdit({ index: r.index, line: lines[r.index] ?? '' })}>
+                  <button type="button" class="icon" title={t('rules.edit')} aria-label={t('rules.editOne', { index: r.index })} disabled={!lines[r.index] || !own(r.index)} onClick={() => setEdit({ index: r.index, line: lines[r.index] ?? '' })}>
                     ✎
                   </button>
-                  <button type="button" class="icon" title={t('rules.up')} aria-label={t('rules.upOne', { index: r.index })} disabled={r.index === 0 || editAction.busy} onClick={() => void apply([{ op: 'rule.move', from: r.index, to: r.index - 1 }])} data-testid="rule-up">
+                  <button type="button" class="icon" title={t('rules.up')} aria-label={t('rules.upOne', { index: r.index })} disabled={r.index === 0 || editAction.busy || !movable(r.index, r.index - 1)} onClick={() => void apply([{ op: 'rule.move', from: r.index, to: r.index - 1 }])} data-testid="rule-up">
                     ↑
                   </button>
-                  <button type="button" class="icon" title={t('rules.down')} aria-label={t('rules.downOne', { index: r.index })} disabled={r.index >= count - 1 || editAction.busy} onClick={() => void apply([{ op: 'rule.move', from: r.index, to: r.index + 1 }])} data-testid="rule-down">
+                  <button type="button" class="icon" title={t('rules.down')} aria-label={t('rules.downOne', { index: r.index })} disabled={r.index >= count - 1 || editAction.busy || !movable(r.index, r.index + 1)} onClick={() => void apply([{ op: 'rule.move', from: r.index, to: r.index + 1 }])} data-testid="rule-down">
                     ↓
                   </button>
-                  <button type="button" class="icon danger" title={t('rules.delete')} aria-label={t('rules.deleteOne', { index: r.index })} disabled={editAction.busy} onClick={() => void apply([{ op: 'rule.delete', index: r.index }])} data-testid="rule-delete">
+                  <button type="button" class="icon danger" title={t('rules.delete')} aria-label={t('rules.deleteOne', { index: r.index })} disabled={editAction.busy || !own(r.index)} onClick={() => void apply([{ op: 'rule.delete', index: r.index }])} data-testid="rule-delete">
                     ×
                   </button>
                 </div>

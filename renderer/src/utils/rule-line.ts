@@ -77,3 +77,14 @@ export function remapIndex(old: number, op: { op: string; index?: number; from?:
       return old;
   }
 }
+
+/** How many rules a profile's override puts before and after the profile's own rules. */
+export function overrideRuleCounts(overrideYaml: string): { prepend: number; append: number } {
+  try {
+    const doc = parse(overrideYaml) as Record<string, unknown> | null;
+    const len = (k: string) => (Array.isArray(doc?.[k]) ? (doc[k] as unknown[]).length : 0);
+    return { prepend: len('prepend-rules'), append: len('append-rules') };
+  } catch {
+    return { prepend: 0, append: 0 };
+  }
+}

@@ -56,3 +56,10 @@ test('rule indexes after an edit: insert shifts down, delete shifts up, move rot
   assert.deepEqual(map({ op: 'rule.move', from: 0, to: 2 }), [2, 0, 1, 3]);
   assert.deepEqual(map({ op: 'rule.replace', index: 2 }), [0, 1, 2, 3]);
 });
+
+test('override rule counts: prepend-rules and append-rules lengths; none or bad YAML = 0', async () => {
+  const { overrideRuleCounts } = await import('../../../renderer/src/utils/rule-line.js');
+  assert.deepEqual(overrideRuleCounts('prepend-rules:\n  - MATCH,DIRECT\n  - DOMAIN,a,DIRECT\nappend-rules: [x]\n'), { prepend: 2, append: 1 });
+  assert.deepEqual(overrideRuleCounts(''), { prepend: 0, append: 0 });
+  assert.deepEqual(overrideRuleCounts('prepend-rules: [unclosed'), { prepend: 0, append: 0 });
+});
