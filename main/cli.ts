@@ -102,6 +102,14 @@ export async function main(argv: string[]): Promise<number> {
     .option('--format <f>', 'output format: text | yaml | mrs')
     .action(async (inp, out, opts) => set(await (await import('./commands/ruleset.js')).rulesetConvertCommand(inp, out, opts)));
 
+  const geo = program.command('geo').description('GeoSite data for GEOSITE rules and DNS geosite: keys');
+  geo
+    .command('update')
+    .description('download GeoSite.dat from geox-url.geosite (validated, atomic; the last good copy stays on failure)')
+    .option('--config <file>', 'config file (its geox-url.geosite, and where the data goes)')
+    .option('--url <url>', 'download from this URL instead')
+    .action(async (opts) => set(await (await import('./commands/geo.js')).geoUpdateCommand(opts)));
+
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {
