@@ -32,7 +32,7 @@ describe('dashboard pages against a live core', () => {
       await page.context().close();
     }
     // Phone width: the layout folds to one column and stays usable.
-    for (const p of ['overview', 'connections'] as const) {
+    for (const p of ['overview', 'connections', 'rules', 'proxies', 'profiles'] as const) {
       const { page, errors } = await s.openPage('en', p, { width: 390, height: 844 });
       await page.waitForTimeout(500);
       await page.screenshot({ path: join(s.artifacts, `phone-en-${p}.png`) });
