@@ -1,7 +1,7 @@
 // Preload (sandboxed, contextIsolation on): exposes only the controller address
 // and secret, which main.ts passes as `--sy-controller=` / `--sy-secret=`
 // arguments. CommonJS (.cts) because sandboxed preloads cannot be ES modules.
-// The renderer reads `window.switchyard?.controller` and `window.switchyard?.systemProxy`.
+// The renderer reads `window.switchyard?.controller` and `window.switchyard?.sysproxy`.
 import { contextBridge, ipcRenderer } from 'electron';
 
 function arg(name: string): string {
@@ -12,10 +12,11 @@ function arg(name: string): string {
 
 contextBridge.exposeInMainWorld('switchyard', {
   controller: Object.freeze({ url: arg('sy-controller'), secret: arg('sy-secret') }),
-  // System-proxy mode, handled by the shell (the core may not touch the desktop's settings):
-  // status() / set(true|false) resolve to {enabled, host, port, since, desktops}.
-  systemProxy: Object.freeze({
+  // System-proxy mode, handled by the shell (the core may not touch the desktop's settings);
+  // each resolves to {enabled, host, port, since, desktops} (renderer/src/services/system-proxy.ts).
+  sysproxy: Object.freeze({
     status: () => ipcRenderer.invoke('switchyard:sysproxy', {}),
-    set: (on: boolean) => ipcRenderer.invoke('switchyard:sysproxy', { on: on === true }),
+    on: () => ipcRenderer.invoke('switchyard:sysproxy', { on: true }),
+    off: () => ipcRenderer.invoke('switchyard:sysproxy', { on: false }),
   }),
 });
