@@ -1,7 +1,9 @@
 // Typed wrapper of the switchyard native addon (native/src/*.cc).
 //
 // Exposes only what Node lacks: sockets with IP_TRANSPARENT / SO_MARK handed
-// over as file descriptors, and the transparent UDP path. The addon is loaded
+// over as file descriptors, the transparent UDP path, and the zero-copy TCP
+// relay (SpliceRelay: established flows relayed with splice() in a native
+// thread). The addon is loaded
 // lazily on first use (node-gyp-build: native/build/Release or
 // native/prebuilds), so importing this module never fails; a missing build
 // throws NativeUnavailableError saying how to build it.
