@@ -118,7 +118,8 @@ export class GeoSiteDb {
       throw new SyError('SY_ERR_RULE_GEOSITE_CATEGORY', { where, value: spec, detail: `${this.source} has ${this.index.size} categories (e.g. ${[...this.index.keys()].slice(0, 5).join(', ')})` });
     }
     try {
-      ds = (GeoSite.toObject(GeoSite.decode(bytes), { enums: Number, longs: String }) as { domain?: RawDomain[] }).domain ?? [];
+      // The decoded message itself (no toObject copy): enums are numbers, unset fields read as defaults.
+      ds = (GeoSite.decode(bytes) as unknown as { domain?: RawDomain[] }).domain ?? [];
     } catch (e) {
       throw new SyError('SY_ERR_RULE_GEOSITE_DATA', { where: this.source, value: name, detail: `category does not decode: ${e instanceof Error ? e.message : String(e)}` });
     }

@@ -16,7 +16,9 @@ import type { RuleSetMatcher } from '../core/rule.js';
 import type { GeoIpReader } from '../rules/matchers/geoip.js';
 import { readEntries, WarningList } from './read-entries.js';
 import { buildClassicalSet, buildDomainSet, buildIpSet } from './build.js';
-import { decodeMrs } from './mrs/index.js';
+import { decodeMrs, fillDomainSet } from './mrs/index.js';
+import { DomainSet } from '../rules/sets/domain-set.js';
+import { DomainRuleSet } from './rule-sets.js';
 import { readCacheMeta, sha256, writeCacheAtomic, type RuleDownloader } from './http-fetch.js';
 
 /** Default size limit of a provider file when `size-limit` is 0. */
@@ -57,6 +59,15 @@ export function parseProvider(cfg: RuleProviderConfig, text: string | Uint8Array
   if (cfg.format === 'mrs' && cfg.behavior === 'classical') throw mrsClassical(cfg);
   const warn = new WarningList();
   const mrsWhere = cfg.where ? `${cfg.where} ${source}` : source;
+  if (cfg.format === 'mrs' && cfg.behavior === 'domain' && (typeof text === 'string' || text instanceof Uint8Array)) {
+    // .mrs domain sets come from a trie: fill the set directly (mrs/index.ts).
+    const set = new DomainSet();
+    const bin = typeof text === 'string' ? Buffer.from(text, 'latin1') : text;
+    for (const r of fillDomainSet(set, decodeMrs(bin, mrsWhere, 'domain').entries)) {
+      warn.push(new SyError('SY_ERR_PROVIDER_BAD_ENTRY', { where: mrsWhere, value: r.value, detail: r.why }));
+    }
+    return { matcher: new DomainRuleSet(set), count: set.size, warnings: warn.done(source) };
+  }
   const entries =
     text instanceof Uint8Array
       ? cfg.format === 'mrs'

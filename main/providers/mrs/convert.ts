@@ -58,7 +58,7 @@ export function convertRuleSet(inp: ConvertInput): ConvertOutput {
   if (from === 'mrs') {
     const set = decodeMrs(inp.data, inp.where, inp.behavior === 'classical' ? undefined : inp.behavior);
     behavior = set.behavior;
-    values = set.entries;
+    values = set.behavior === 'domain' ? set.entries.sort() : set.entries;
   } else {
     const entries = readEntries(Buffer.from(inp.data).toString('utf8'), from, inp.where, warn).entries;
     behavior = inp.behavior ?? inferBehavior(entries.map((e) => e.value), inp.where);

@@ -25,7 +25,7 @@ export function entriesToKeys(entries: Iterable<string>): string[] {
   return [...keys];
 }
 
-/** Trie keys → Clash wildcard entries (each set member once), sorted. */
+/** Trie keys → Clash wildcard entries (each set member once), in key order. */
 export function keysToEntries(keys: readonly string[]): string[] {
   const all = new Set(keys);
   const out: string[] = [];
@@ -33,7 +33,7 @@ export function keysToEntries(keys: readonly string[]): string[] {
     if (k.startsWith('+.')) out.push(all.has(k.slice(2)) ? k : k.slice(1));
     else if (!all.has(`+.${k}`)) out.push(k);
   }
-  return out.sort();
+  return out;
 }
 
 const rev = (s: string) => s.split('').reverse().join('');
@@ -106,7 +106,7 @@ function readWords(r: Reader, what: string): Uint32Array {
 
 const bit = (bm: Uint32Array, i: number) => (i >> 5 < bm.length ? (bm[i >> 5]! >>> (i & 31)) & 1 : 0);
 
-/** Decodes a DomainSet body into its keys (forward order). */
+/** Decodes a DomainSet body into Clash wildcard entries (each set member once; see keysToEntries). */
 export function decodeDomainBody(r: Reader): string[] {
   const version = r.u8('domain set version');
   if (version !== 1) r.fail(`domain set version ${version} (expected 1)`);
@@ -134,13 +134,35 @@ export function decodeDomainBody(r: Reader): string[] {
     label[next] = labels[li]!;
     next++;
   }
-  const keys: string[] = [];
-  const buf: number[] = [];
+  // Depth of each node (parents come first in BFS order) sizes the key buffer.
+  const depth = new Uint16Array(next);
+  let maxDepth = 0;
   for (let n = 1; n < next; n++) {
-    if (!bit(leaves, n)) continue;
-    buf.length = 0;
-    for (let p = n; p > 0; p = parent[p]!) buf.push(label[p]!); // leaf → root = forward order
-    keys.push(String.fromCharCode(...buf));
+    const d = depth[parent[n]!]! + 1;
+    depth[n] = d > 0xffff ? 0xffff : d;
+    if (d > maxDepth) maxDepth = d;
   }
-  return keys;
+  // Keys → Clash wildcards straight from the trie: a leaf "+" under "." under
+  // the node of x is the key "+.x"; it reads as "+.x" when x is a key too
+  // (then x itself is not emitted separately), else as ".x".
+  const PLUS = 0x2b;
+  const DOT = 0x2e;
+  const isLeaf = (n: number) => bit(leaves, n) === 1;
+  const merged = new Uint8Array(next);
+  const plusOf = (n: number) => (label[n] === PLUS && n > 0 && parent[n]! > 0 && label[parent[n]!] === DOT ? parent[parent[n]!]! : -1);
+  for (let n = 1; n < next; n++) {
+    if (!isLeaf(n)) continue;
+    const g = plusOf(n);
+    if (g > 0 && isLeaf(g)) merged[g] = 1;
+  }
+  const entries: string[] = [];
+  const buf = Buffer.alloc(Math.min(maxDepth, 0xffff));
+  for (let n = 1; n < next; n++) {
+    if (!isLeaf(n) || merged[n]) continue;
+    let len = 0;
+    for (let p = n; p > 0 && len < buf.length; p = parent[p]!) buf[len++] = label[p]!; // leaf → root = forward order
+    const g = plusOf(n);
+    entries.push(buf.toString('latin1', g > 0 && !isLeaf(g) ? 1 : 0, len));
+  }
+  return entries;
 }

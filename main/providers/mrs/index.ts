@@ -6,8 +6,8 @@
 // exactly what its text twin matches. Every malformed input fails with
 // SY_ERR_PROVIDER_MRS located at `where` (and the byte offset).
 import { SyError } from '../../core/errors.js';
-import { cleanName } from '../../rules/sets/domain-set.js';
-import { decodeDomainBody, encodeDomainBody, entriesToKeys, keysToEntries } from './domain-trie.js';
+import { cleanName, type DomainSet } from '../../rules/sets/domain-set.js';
+import { decodeDomainBody, encodeDomainBody, entriesToKeys } from './domain-trie.js';
 import { decodeIpBody, encodeIpBody, mergeRanges, prefixToRange, rangeToPrefixes, type Range } from './ipcidr.js';
 import { i64, Reader } from './reader.js';
 import { zstdDecode, zstdStore } from './zstd.js';
@@ -78,8 +78,7 @@ export function decodeMrs(file: Uint8Array, where: string, expect?: MrsBehavior)
   let entries: string[];
   let units: number;
   if (behavior === 'domain') {
-    const keys = decodeDomainBody(r);
-    entries = keysToEntries(keys);
+    entries = decodeDomainBody(r);
     units = entries.length;
   } else {
     const ranges = decodeIpBody(r);
@@ -89,4 +88,25 @@ export function decodeMrs(file: Uint8Array, where: string, expect?: MrsBehavior)
   if (r.left !== 0) r.fail(`${r.left} bytes after the body`);
   if (count < units) r.fail(`count mismatch: the header says ${count} but the body holds ${units}`);
   return { behavior: behavior!, count, entries };
+}
+
+const PLAIN = /^[a-z0-9_-]+(?:\.[a-z0-9_-]+)*$/;
+
+/**
+ * Decoded domain entries → a DomainSet without re-validating what the trie
+ * already guarantees: plain lower-case names go straight in (x exact, +.x
+ * suffix); anything else takes the full wildcard parser. Returns the
+ * entries the parser refused (with why) so the caller can warn.
+ */
+export function fillDomainSet(set: DomainSet, entries: readonly string[]): { value: string; why: string }[] {
+  const refused: { value: string; why: string }[] = [];
+  for (const e of entries) {
+    if (e.startsWith('+.') && PLAIN.test(e.slice(2))) set.addSuffix(e.slice(2));
+    else if (PLAIN.test(e)) set.addExact(e);
+    else {
+      const why = set.addWildcard(e);
+      if (why) refused.push({ value: e, why });
+    }
+  }
+  return refused;
 }

@@ -22,6 +22,8 @@ export interface GeoSiteSource {
   readonly compiled: Map<string, unknown>;
 }
 
+const PLAIN = /^[a-z0-9_-]+(?:\.[a-z0-9_-]+)*$/;
+
 export class GeoSiteCond implements Cond {
   readonly needsIp = false;
   readonly needsProcess = false;
@@ -52,13 +54,15 @@ export function geoSiteCond(spec: string, data: GeoSiteSource, where: string, wa
   const keywords = new KeywordSet();
   const regexes: RegExp[] = [];
   let bad = 0;
+  // Most names are plain lower-case ASCII already: skip the IDNA normaliser for them.
+  const clean = (n: string) => (PLAIN.test(n) ? n : cleanName(n));
   for (const n of e.exact) {
-    const c = cleanName(n);
+    const c = clean(n);
     if (c) domains.addExact(c);
     else bad++;
   }
   for (const n of e.suffix) {
-    const c = cleanName(n);
+    const c = clean(n);
     if (c) domains.addSuffix(c);
     else bad++;
   }
