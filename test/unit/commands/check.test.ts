@@ -40,7 +40,7 @@ rules:
   assert.match(r.out, /OK — 4 rules, 2 rule providers \((cidr=1, mine=1|mine=1, cidr=1)\)/);
   assert.match(r.err, /warning SY_ERR_PROVIDER_BAD_ENTRY: .*list\.txt:3: .*"198\.51\.100\.1"/);
   assert.match(r.err, /warning SY_ERR_PROVIDER_BAD_ENTRY: .*payload:2: .*"NETWORK,icmp"/);
-  assert.match(r.err, /warning SY_ERR_RULE_NOT_YET: .*good\.yaml:\d+:\d+ rules\[0\]/);
+  assert.match(r.err, /warning SY_ERR_RULE_GEOSITE_MISSING: .*good\.yaml:\d+:\d+ rules\[0\]/);
 });
 
 test('every rule mistake is reported at once with file:line:col and the bad value; exit 1', () => {

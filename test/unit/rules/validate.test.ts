@@ -103,7 +103,7 @@ test('compileRules throws every rule error at once (SyErrorList)', () => {
 test('GEOSITE loads as inactive with one located warning and never matches', async () => {
   const { engine } = await engineFor(['GEOSITE,cn,REJECT', 'MATCH,G']);
   assert.equal(engine.warnings.length, 1);
-  assert.equal(engine.warnings[0]!.code, 'SY_ERR_RULE_NOT_YET');
+  assert.equal(engine.warnings[0]!.code, 'SY_ERR_RULE_GEOSITE_MISSING');
   assert.match(engine.warnings[0]!.message, /rules\[0\]/);
   assert.equal((await decide(engine, meta({ host: 'baidu.com' }))).target, 'G');
 });
