@@ -86,9 +86,9 @@ export class MmdbCountry implements GeoIpReader {
       for (let i = 31; i >= 0 && node < n; i--) node = this.record(node, (a.v4 >>> i) & 1);
     } else {
       node = 0;
-      const w = [a.w0, a.w1, a.w2, a.w3];
+      // The four words one after the other (no array per lookup).
       for (let k = 0; k < 4 && node < n; k++) {
-        const word = w[k]!;
+        const word = k === 0 ? a.w0 : k === 1 ? a.w1 : k === 2 ? a.w2 : a.w3;
         for (let i = 31; i >= 0 && node < n; i--) node = this.record(node, (word >>> i) & 1);
       }
     }
