@@ -217,3 +217,11 @@ export function createRuleDownloader(deps: RuleDownloaderDeps): RuleDownloader {
     });
   };
 }
+
+/**
+ * For commands that must not touch the network (`check`, `match`): http
+ * providers without a local copy load EMPTY with a warning instead of failing;
+ * an update() would reject.
+ */
+export const offlineDownloader: RuleDownloader = (cfg) =>
+  Promise.reject(new SyError('SY_ERR_PROVIDER_FETCH', { where: cfg.where || cfg.name, value: cfg.url, detail: 'this command does not download (run switchyard, or PUT /providers/rules/:name)' }));

@@ -144,7 +144,7 @@ export class RuleProvider implements RuleSetProvider {
       if (this.deps.download) {
         this.install([]);
         this.warnings = [
-          new SyError('SY_ERR_PROVIDER_EMPTY', { where: this.cfg.where || `rule-providers.${this.cfg.name}`, value: this.cfg.path, detail: `no local copy yet: starting empty, downloading ${this.cfg.url} in the background` }),
+          new SyError('SY_ERR_PROVIDER_EMPTY', { where: this.cfg.where || `rule-providers.${this.cfg.name}`, value: this.cfg.path, detail: `no local copy yet: empty until it is downloaded from ${this.cfg.url} (in the background when running)` }),
         ];
         this.updatedAt = 0;
         return;

@@ -10,6 +10,7 @@ import { openGeoIp, type GeoIpReader } from '../rules/geoip.js';
 import { configTargetCheck } from '../rules/targets.js';
 import { ruleValidator } from '../rules/validate.js';
 import { loadRuleProviders, type RuleProvider } from './provider.js';
+import { offlineDownloader } from './http-fetch.js';
 
 export interface RuleStack {
   config: Config | null;
@@ -40,7 +41,8 @@ export async function buildRuleStack(file: string, logger: Logger): Promise<Rule
     out.errors.push(...flatten(e, config.file));
     return out;
   }
-  const { providers, errors } = await loadRuleProviders(config.ruleProviders, { logger, geoip });
+  // http providers without a local copy: a warning (run downloads them), never a download here.
+  const { providers, errors } = await loadRuleProviders(config.ruleProviders, { logger, geoip, download: offlineDownloader });
   out.providers = providers;
   out.errors.push(...errors);
   for (const p of providers.values()) out.warnings.push(...p.lastWarnings());
