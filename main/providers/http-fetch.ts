@@ -105,7 +105,8 @@ function requestOnce(dial: Dial, url: string, opts: DownloadOptions, signal: Abo
       dial({ host, ip, port }, signal).then(
         (raw) => {
           if (!secure) return give(raw);
-          const t = tls.connect({ socket: raw, servername: ip ? undefined : host, ALPNProtocols: ['http/1.1'], ca: opts.ca });
+          // `host` is what the certificate is checked against (an IP URL: its IP SAN); SNI only for names.
+          const t = tls.connect({ socket: raw, host: ip || host, servername: ip ? undefined : host, ALPNProtocols: ['http/1.1'], ca: opts.ca });
           t.once('secureConnect', () => give(t));
           t.once('error', (err) => cb(err));
         },

@@ -194,3 +194,25 @@ test('a non-http URL is a coded error', async () => {
   await assert.rejects(p.update(), coded('SY_ERR_PROVIDER_FETCH'));
   writeFileSync(join(dir, 'unused'), '');
 });
+
+test('https: the certificate is verified (untrusted = coded error, old set kept); a trusted CA works', async (t) => {
+  const { execFileSync } = await import('node:child_process');
+  const https = await import('node:https');
+  const cdir = join(dir, 'tls');
+  execFileSync('mkdir', ['-p', cdir]);
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(cdir, 'k.pem'), '-out', join(cdir, 'c.pem'), '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+  const cert = readFileSync(join(cdir, 'c.pem'));
+  const srv = https.createServer({ key: readFileSync(join(cdir, 'k.pem')), cert }, (_q, s) => s.end('+.tls.example\n'));
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  t.after(() => srv.close());
+  const c = cfg({ url: `https://127.0.0.1:${(srv.address() as net.AddressInfo).port}/list` });
+  const untrusted = createRuleProvider(c, { logger: NULL_LOGGER, download: downloader() });
+  await untrusted.load();
+  await assert.rejects(untrusted.update(), coded('SY_ERR_PROVIDER_FETCH'));
+  assert.equal(untrusted.status().ruleCount, 0);
+  const trusted: RuleDownloader = (k, v) => download(dial, k.url, { sizeLimit: 1 << 20, validators: v, where: k.where, ca: cert });
+  const p = createRuleProvider(c, { logger: NULL_LOGGER, download: trusted });
+  await p.load();
+  await p.update();
+  assert.equal(hit(p, 'a.tls.example'), true);
+});
