@@ -18,6 +18,7 @@ import { configTargetCheck } from '../../../main/rules/targets.js';
 import { ruleValidator } from '../../../main/rules/validate.js';
 import { API_TYPES } from '../../../main/rules/compile.js';
 import { PROXIES, configOf, decide, engineFor, meta, show } from './helpers.js';
+import { buildMmdb } from './mmdb-writer.js';
 
 type Case = [rule: string, conn: Partial<Metadata>, matches: boolean];
 
@@ -112,6 +113,28 @@ test('IP-ASN without ASN data: the config loads, each rule is reported once as i
       () => compileRules(config, { geoip: FAKE_GEO, providers: new Map(), targets: configTargetCheck(config), logger: NULL_LOGGER }),
       (e: unknown) => e instanceof SyErrorList && e.errors.some((x) => x.code === 'SY_ERR_RULE_ASN_DB'),
     );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('IP-ASN with a real GeoLite2-ASN-layout ASN.mmdb beside the config (read when a rule needs it)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sy-rules-asn-'));
+  try {
+    writeFileSync(join(dir, 'ASN.mmdb'), buildMmdb([
+      ['198.51.100.0/24', { autonomous_system_number: 13335, autonomous_system_organization: 'Example Net' }],
+      ['203.0.113.0/25', { autonomous_system_number: 4134, autonomous_system_organization: 'Other Net' }],
+    ], 'GeoLite2-ASN'));
+    const config = configOf(`${PROXIES}rules:\n  - IP-ASN,13335,P\n  - SRC-IP-ASN,AS4134,G\n  - MATCH,REJECT\n`, join(dir, 'config.yaml'));
+    const engine = compileRules(config, { geoip: FAKE_GEO, providers: new Map(), targets: configTargetCheck(config), logger: NULL_LOGGER });
+    assert.deepEqual(engine.warnings.map((w) => w.code), []);
+    assert.ok(engine.rules[0]!.size > 0, 'size is the tree size of the database');
+    const t = async (m: Partial<Metadata>) => (await decide(engine, meta(m))).target;
+    assert.equal(await t({ dstIP: '198.51.100.200' }), 'P');
+    assert.equal(await t({ dstIP: '::ffff:198.51.100.200' }), 'P');
+    assert.equal(await t({ dstIP: '192.0.2.1', srcIP: '203.0.113.9' }), 'G');
+    assert.equal(await t({ dstIP: '192.0.2.1', srcIP: '203.0.113.200' }), 'REJECT', 'outside the /25');
+    assert.equal(await t({ dstIP: '2001:db8::1', srcIP: '2001:db8::2' }), 'REJECT', 'an IPv6 address in an IPv4 database: unknown');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
