@@ -159,6 +159,19 @@ export class RuleProvider implements RuleSetProvider {
         }),
       );
     }
+    if (this.cfg.type === 'http' && this.deps.download) {
+      // A local copy that cannot be used (unreadable, garbage, wrong format) must
+      // not stop the core either: start empty, say why, and download at once.
+      try {
+        this.install(await this.readLocal());
+      } catch (e) {
+        this.install([]);
+        this.localMtime = 0;
+        this.updatedAt = 0;
+        this.warnings = [isSyError(e) ? e : new SyError('SY_ERR_PROVIDER_READ', { where: this.cfg.path, cause: e })];
+      }
+      return;
+    }
     const text = this.cfg.type === 'inline' ? this.cfg.payload : await this.readLocal();
     this.install(text);
   }

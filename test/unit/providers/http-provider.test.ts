@@ -216,3 +216,16 @@ test('https: the certificate is verified (untrusted = coded error, old set kept)
   await p.update();
   assert.equal(hit(p, 'a.tls.example'), true);
 });
+
+test('an unusable local copy does not stop start-up: empty with the reason as a warning, then the download replaces it', async () => {
+  const c = cfg({ format: 'mrs', path: join(dir, 'broken.mrs') });
+  writeFileSync(c.path, 'not an mrs file');
+  const p = createRuleProvider(c, { logger: NULL_LOGGER, download: downloader() });
+  await p.load();
+  assert.equal(p.status().ruleCount, 0);
+  assert.equal(p.lastWarnings()[0]?.code, 'SY_ERR_PROVIDER_MRS');
+  assert.equal(p.localMtime, 0, 'the refresh schedule fetches at once');
+  handler = (_q, s) => s.end(encodeMrs('domain', ['+.fixed.example']));
+  await p.update();
+  assert.equal(hit(p, 'a.fixed.example'), true);
+});
