@@ -133,8 +133,9 @@ iperf3 (1 and 8 streams), wrk \`-t2 -c20 -H 'Connection: close'\` (a new TCP
 connection per request). CPU per GB is utime+stime of the relay process alone
 (the core or v2ray; dante's share is the same for both) over the
 single-stream runs. RSS is VmRSS of that process, idle after start and while
-holding idle DIRECT connections (measured first, from idle) (a relayed connection takes 2 fds; one process
-may open 20,000 here and the limit cannot be raised, reference.md §7.3).
+holding idle DIRECT connections (measured first, from idle; a relayed
+connection takes 2 fds, one process may open 20,000 here and the limit
+cannot be raised, reference.md §7.3).
 
 ${t}
 
@@ -144,29 +145,36 @@ ${g}
 
 ## Reading the figures
 
-- This is a 2-core VM shared with other work: iperf3's client and server, wrk,
-  the HTTP server, dante, the relay and the kernel's forwarding of three
-  namespaces all run on the same two cores, so throughput and rates vary by
-  ±30 % between runs (compare columns of one run, never across runs). The
-  ceiling itself is only 6–9 Gbit/s here.
-- **CPU per GB** is the relay's own cost and the most stable figure: the
-  splice thread moves a GB for well under half of v2ray's CPU, and for about
-  half of the Node \`pipe()\` relay's.
+- This is a 2-core VM shared with other work (load average 5–8 during these
+  runs): iperf3's client and server, wrk, the HTTP server, dante, the relay
+  and the kernel's forwarding of three namespaces all run on the same two
+  cores, so throughput and rates move by ±30 % between runs, the ceiling
+  included. Compare columns of one run, never across runs.
+- **CPU per GB** is the relay's own cost (utime+stime, so the kernel's splice
+  and TCP work is in it) and the steadiest figure: the splice relay needs
+  about half of v2ray's CPU per GB and under half of the Node \`pipe()\`
+  relay's; through dante it is a little higher (smaller chunks per wake-up
+  while dante competes for the same cores).
 - **New connections per second** are bound by the core's main thread: about
-  300 µs of CPU per proxied connection (accept, getsockname/getpeername for
-  the metadata, sniffing, rules, the marked socket and connect(), the SOCKS5
-  handshake writes, the tracker, the hand-over to the splice thread). On
-  veth the kernel processes each sent packet inline, so connect() and the
-  handshake writes carry most of that time (\`--cpu-prof\`:
-  \`BENCH_PROFILE=DIR\`). v2ray spreads connections over both cores; one
-  Node thread cannot, which is what SO_REUSEPORT workers would change.
+  300 µs of CPU per connection (accept, getsockname/getpeername for the
+  metadata, sniffing, rules, the marked socket and connect(), the SOCKS5
+  handshake writes, the tracker, the hand-over to the splice thread, about
+  15–25 µs). On veth the kernel processes each sent packet inline, so
+  connect() and the handshake writes carry much of that time
+  (\`--cpu-prof\` with \`BENCH_PROFILE=DIR\`). v2ray spreads connections over
+  both cores; one Node thread cannot — SO_REUSEPORT workers are the next
+  step and are not built yet.
 - **Latency** at c=20 is mostly queueing behind that main thread; with one
   connection at a time (\`node bin/run-ts.mjs test/bench/probe-latency.ts\`)
   the added p50 over plain routing is about 0.25 ms on DIRECT and about
-  0.9 ms through dante (two extra round trips for the SOCKS5 handshake).
+  0.9 ms through dante (the SOCKS5 handshake's two extra round trips).
 - **Idle RSS** is mostly the runtime: the core runs TypeScript through tsx
   (esbuild, transformed sources), fastify and the GeoIP reader; about 47 MB
   of it is file-backed (the node binary and mapped files).
+- **Held idle connections** cost about 10 KiB each (two sockets in the kernel
+  accounting of the process, the tracker entry); an idle spliced connection
+  holds no pipe. One process holds at most just under 10,000 relayed
+  connections here (2 fds each, 20,000 fds per process).
 
 ## Rule engine (\`npm run bench:rules\`)
 
