@@ -171,9 +171,10 @@ ${g}
 - **Idle RSS** is mostly the runtime: the core runs TypeScript through tsx
   (esbuild, transformed sources), fastify and the GeoIP reader; about 47 MB
   of it is file-backed (the node binary and mapped files).
-- **Held idle connections** cost about 10 KiB each (two sockets in the kernel
-  accounting of the process, the tracker entry); an idle spliced connection
-  holds no pipe. One process holds at most just under 10,000 relayed
+- **Held idle connections** cost about 10 KiB of RSS each: the tracker's
+  entry and metadata, the relay's bookkeeping, and heap the GC has not yet
+  returned from the Node sockets used before the hand-over (kernel socket
+  buffers are not in RSS). An idle spliced connection holds no pipe. One process holds at most just under 10,000 relayed
   connections here (2 fds each, 20,000 fds per process).
 
 ## Rule engine (\`npm run bench:rules\`)
