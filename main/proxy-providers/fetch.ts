@@ -80,7 +80,8 @@ function requestOnce(ob: Outbound, url: string, opts: FetchOptions, signal: Abor
       ob.dialTcp({ host, ip, port }, meta, signal).then(
         (raw) => {
           if (!secure) return give(raw);
-          const t = tls.connect({ socket: raw, servername: ip ? undefined : host, ALPNProtocols: ['http/1.1'] });
+          // `host` is what the certificate is checked against (an IP URL too; SNI only for names).
+          const t = tls.connect({ socket: raw, host, servername: ip ? undefined : host, ALPNProtocols: ['http/1.1'] });
           t.once('secureConnect', () => give(t));
           t.once('error', (err) => cb(err));
         },

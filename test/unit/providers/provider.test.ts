@@ -106,7 +106,7 @@ test('classical behavior: TYPE,payload[,params] without target; MATCH/RULE-SET r
   assert.equal(s.needsProcess, true);
 });
 
-test('inline providers take their payload list; format mrs is a located "not supported yet"', async () => {
+test('inline providers take their payload list; a malformed .mrs is a located, coded error', async () => {
   const p = createRuleProvider(cfg({ type: 'inline', behavior: 'classical', payload: ['DOMAIN-SUFFIX,example.org', 'IP-CIDR,192.0.2.1/32,no-resolve'] }), { logger: NULL_LOGGER });
   await p.load();
   assert.equal(p.status().ruleCount, 2);
@@ -114,7 +114,7 @@ test('inline providers take their payload list; format mrs is a located "not sup
   assert.ok(has(p, { host: 'www.example.org' }));
   const mrs = createRuleProvider(cfg({ format: 'mrs', path: join(dir, 'x.mrs') }), { logger: NULL_LOGGER });
   writeFileSync(join(dir, 'x.mrs'), 'MRS');
-  await assert.rejects(mrs.load(), (e: unknown) => e instanceof SyError && e.code === 'SY_ERR_PROVIDER_FORMAT' && e.message.includes('rule-providers.p'));
+  await assert.rejects(mrs.load(), (e: unknown) => e instanceof SyError && e.code === 'SY_ERR_PROVIDER_MRS' && e.message.includes('rule-providers.p') && e.message.includes('x.mrs'));
 });
 
 test('a missing file is a coded error; an update with garbage keeps the old set and reports why', async () => {
