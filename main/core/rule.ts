@@ -22,6 +22,12 @@ export interface RuleInfo {
   readonly size: number;
   /** `config.yaml:41:5 rules[12]` */
   readonly where: string;
+  /**
+   * Set when the rule loaded but can never match (its data is missing:
+   * GEOSITE without GeoSite.dat, IP-ASN without ASN.mmdb): the warning's text,
+   * for /rules and `check`. Absent for active rules.
+   */
+  readonly inactive?: string;
 }
 
 export interface Decision {

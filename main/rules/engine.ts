@@ -50,6 +50,8 @@ export interface EngineDeps {
 }
 
 const NONE = 0x7fffffff;
+/** Warnings that mean "this rule never matches" (RuleInfo.inactive). */
+const INACTIVE_CODES: ReadonlySet<string> = new Set(['SY_ERR_RULE_ASN_MISSING', 'SY_ERR_RULE_GEOSITE_MISSING', 'SY_ERR_RULE_NOT_YET']);
 const NO_MATCH: Decision = Object.freeze({ target: 'DIRECT', rule: null });
 const NO_MATCH_STEP: MatchStep = Object.freeze({ done: true, decision: NO_MATCH });
 
@@ -291,8 +293,10 @@ export function compileRules(config: Config, deps: EngineDeps): CompiledEngine {
   config.rules.forEach((line, index) => {
     try {
       const split = splitRuleLine(line.raw, { where: line.where });
+      const w0 = warnings.length;
       const c = compileCond({ ...split, target: split.target }, line.where, env);
       const cond = c.cond;
+      const inactive = warnings.slice(w0).find((w) => INACTIVE_CODES.has(w.code));
       infos.push({
         index: infos.length,
         type: split.type,
@@ -304,6 +308,7 @@ export function compileRules(config: Config, deps: EngineDeps): CompiledEngine {
           return cond.size;
         },
         where: line.where,
+        ...(inactive ? { inactive: inactive.message } : {}),
       });
       conds.push(cond);
       params.push(c.params);

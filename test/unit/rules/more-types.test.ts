@@ -105,6 +105,7 @@ test('IP-ASN without ASN data: the config loads, each rule is reported once as i
     assert.match(w[0]!.message, /config\.yaml:\d+:\d+/);
     assert.match(w[0]!.message, /ASN\.mmdb/);
     assert.equal((await decide(engine, meta({ dstIP: '198.51.100.9', srcIP: '203.0.113.1' }))).target, 'REJECT');
+    assert.match(engine.rules[0]!.inactive ?? '', /ASN\.mmdb/, 'RuleInfo says why the rule never matches');
     assert.equal(engine.rules[0]!.apiType, 'IPASN');
     assert.equal(engine.rules[1]!.apiType, 'SrcIPASN');
     // A file that is no mmdb is an error, not silently inactive.
@@ -128,6 +129,7 @@ test('IP-ASN with a real GeoLite2-ASN-layout ASN.mmdb beside the config (read wh
     const config = configOf(`${PROXIES}rules:\n  - IP-ASN,13335,P\n  - SRC-IP-ASN,AS4134,G\n  - MATCH,REJECT\n`, join(dir, 'config.yaml'));
     const engine = compileRules(config, { geoip: FAKE_GEO, providers: new Map(), targets: configTargetCheck(config), logger: NULL_LOGGER });
     assert.deepEqual(engine.warnings.map((w) => w.code), []);
+    assert.equal(engine.rules[0]!.inactive, undefined);
     assert.ok(engine.rules[0]!.size > 0, 'size is the tree size of the database');
     const t = async (m: Partial<Metadata>) => (await decide(engine, meta(m))).target;
     assert.equal(await t({ dstIP: '198.51.100.200' }), 'P');
