@@ -13,7 +13,7 @@ import { SyError, SyErrorList, isSyError } from './core/errors.js';
 import { newMetadata } from './core/metadata.js';
 import { loadConfig, parseConfig } from './config/load.js';
 import { ruleValidator } from './rules/validate.js';
-import { openGeoIp, type GeoIpReader } from './rules/geoip.js';
+import { openGeoIpLazy, type GeoIpReader } from './rules/geoip.js';
 import { createDnsService, type DnsService } from './dns/index.js';
 import { createConnectionTracker, createTrafficSampler, createMemorySampler, type ConnectionTable } from './stats/index.js';
 import { createTunnel, type Tunnel } from './tunnel/tunnel.js';
@@ -99,7 +99,7 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
     const state = openStateStore(join(config.home, 'switchyard-state.json'), log);
     if (config.routingMark > 0 && !native) log.warn('routing-mark is set but the native addon is missing: outbound sockets are not marked');
     const sockets: CoreSockets = coreSockets(config.routingMark, native);
-    const geoip: GeoIpReader = await openGeoIp(config.geoipDatabase || undefined);
+    const geoip: GeoIpReader = openGeoIpLazy(config.geoipDatabase || undefined);
 
     // DNS first: the rules resolve through it.
     // rule-set: keys in nameserver-policy / fake-ip-filter match through the

@@ -4,6 +4,7 @@
 // (`country.iso_code`, falling back to `registered_country.iso_code`) given by
 // path works too. `GEOIP,LAN` never reaches the database.
 import { readFile } from 'node:fs/promises';
+import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Reader, type Response } from 'maxmind';
@@ -124,6 +125,41 @@ export async function openGeoIp(path?: string): Promise<GeoIpReader> {
   } catch (e) {
     throw new SyError('SY_ERR_RULE_GEOIP_DB', { where: file, cause: e, expected: 'a MaxMind-format Country database (.mmdb)' });
   }
+}
+
+/**
+ * Like openGeoIp, but the database (8 MB for DB-IP) is read only on the first
+ * lookup: a core whose rules never ask for a country does not carry it. The
+ * file is checked at once so a bad path is still a start-up error.
+ */
+export function openGeoIpLazy(path?: string): GeoIpReader {
+  const file = path || defaultGeoIpPath();
+  try {
+    if (!statSync(file).isFile()) throw new Error('not a file');
+  } catch (e) {
+    throw new SyError('SY_ERR_RULE_GEOIP_DB', { where: file, cause: e, expected: 'a MaxMind-format Country database (.mmdb)' });
+  }
+  let real: GeoIpReader | null = null;
+  const load = (): GeoIpReader => {
+    if (real) return real;
+    try {
+      const db = readFileSync(file);
+      real = new MmdbCountry(db, new Reader<Response>(db));
+    } catch {
+      real = NO_GEOIP; // unreadable or corrupt: no country ever matches (GEOIP,LAN still works)
+    }
+    return real;
+  };
+  return {
+    get size() {
+      return load().size ?? -1;
+    },
+    country: (ip) => load().country(ip),
+    countryAddr: (a, ip) => {
+      const r = load();
+      return r.countryAddr ? r.countryAddr(a, ip) : r.country(ip);
+    },
+  };
 }
 
 /** A reader that knows no country (tests, validation): only GEOIP,LAN can match. */
