@@ -61,7 +61,10 @@ export class MatchCtx {
     if (meta.dstIP !== this.dstRaw) {
       this.dstRaw = meta.dstIP;
       parseAddr(meta.dstIP, this.dst);
-      state.dstCountry = undefined; // the cached country belonged to the old IP
+      // The cached country belonged to the old IP. (Assign only when set: adding
+      // the property to a fresh state object costs a map transition and a
+      // property-array allocation per decision.)
+      if (state.dstCountry !== undefined) state.dstCountry = undefined;
     }
     return this;
   }
@@ -72,7 +75,7 @@ export class MatchCtx {
     if (raw !== this.srcRaw) {
       this.srcRaw = raw;
       parseAddr(raw, this.srcAddr);
-      this.state.srcCountry = undefined;
+      if (this.state.srcCountry !== undefined) this.state.srcCountry = undefined;
     }
     return this.srcAddr;
   }
