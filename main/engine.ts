@@ -30,6 +30,7 @@ import type { Engine } from './engine/types.js';
 export type { Engine } from './engine/types.js';
 import { sniffPorts } from './engine/sniff-ports.js';
 import { systemResolver } from './engine/system-resolver.js';
+import { createProcessLookup } from './engine/process-lookup.js';
 
 /** The native zero-copy relay as the engine uses it (native/index.ts createSpliceRelay). */
 interface NativeSplice {
@@ -160,6 +161,8 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
       mode: () => mode,
       outbounds: () => gen.outbounds,
       resolver,
+      // PROCESS-*/UID rules: the owner of a local connection, looked up from /proc when a rule asks
+      ...(config.findProcessMode !== 'off' ? { process: createProcessLookup() } : {}),
       fakeIp: dns.fakeIp ?? null,
       hostCache: dns.hostCache,
       tracker,

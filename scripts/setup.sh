@@ -4,11 +4,12 @@
 #   g++, make, python3      the native addon (node-gyp)
 #   dante-server, iperf3, curl, openssl, chromium, fonts-wqy-microhei   peers used by the tests (a CJK font for the zh-CN screenshots)
 #   libglib2.0-bin, gsettings-desktop-schemas, libkf5config-bin   system-proxy mode (gsettings, kwriteconfig5) and its tests
+#   v2ray, wrk, util-linux (prlimit)   the peer and load tools of `npm run bench` and the robustness tests
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
-PKGS="nftables iproute2 g++ make python3 dante-server iperf3 curl openssl chromium fonts-wqy-microhei libglib2.0-bin gsettings-desktop-schemas libkf5config-bin ca-certificates"
+PKGS="nftables iproute2 g++ make python3 dante-server iperf3 curl openssl chromium fonts-wqy-microhei libglib2.0-bin gsettings-desktop-schemas libkf5config-bin v2ray wrk util-linux ca-certificates"
 if command -v apt-get >/dev/null 2>&1; then
   $SUDO apt-get -o DPkg::Lock::Timeout=600 update
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y $PKGS

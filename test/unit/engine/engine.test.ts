@@ -165,6 +165,27 @@ test('engine: rules, mode switch, reload keeps connections, a bad reload changes
   });
 });
 
+test('engine: PROCESS-NAME matches the local program that opened the connection', { timeout: 30_000 }, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'sy-engine-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const echo = net.createServer((s) => s.pipe(s));
+  echo.listen(0, '127.0.0.1');
+  await once(echo, 'listening');
+  t.after(() => echo.close());
+  const ePort = (echo.address() as net.AddressInfo).port;
+  const file = join(dir, 'config.yaml');
+  // this test runs in node, so its connections through the mixed port come from "node"
+  writeFileSync(file, config([`AND,((PROCESS-NAME,NODE),(DST-PORT,${ePort})),REJECT`, 'MATCH,DIRECT']));
+  const engine = await startEngine({ configFile: file, logHub: createLogHub({ sink: null }), native: null });
+  t.after(() => engine.stop());
+  assert.equal(await rejected('127.0.0.1', ePort), true, 'rejected: the process is node (case-insensitive)');
+  const closed = (await api('GET', '/connections/closed')).json.connections;
+  const c = closed.find((x: any) => x.metadata.destinationPort === String(ePort));
+  assert.equal(c.metadata.process, 'node');
+  assert.equal(c.metadata.uid, process.getuid!());
+  assert.equal(c.rule, 'AND');
+});
+
 test('engine: a config that does not load refuses to start and leaves nothing listening', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'sy-engine-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
