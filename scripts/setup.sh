@@ -16,8 +16,9 @@ if command -v apt-get >/dev/null 2>&1; then
 else
   echo "setup: apt-get not found; install these yourself: $PKGS" >&2
 fi
-# dante-server's own service is not wanted: tests start their own danted.
+# The packages' own services are not wanted: tests and benches start their own danted and v2ray.
 $SUDO systemctl disable --now danted >/dev/null 2>&1 || true
+$SUDO systemctl disable --now v2ray >/dev/null 2>&1 || true
 if [ -n "${CI:-}" ]; then export ELECTRON_SKIP_BINARY_DOWNLOAD=1; fi
 # Electron fetches its binary from the network at install; where that is not
 # reachable (CI, offline boxes) install without it: `npm start` then runs the
