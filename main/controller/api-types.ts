@@ -173,7 +173,8 @@ export interface ApiRule {
   payload: string;
   proxy: string;
   size: number;
-  extra: { disabled: boolean; hitCount: number; hitAt: string; missCount: number; missAt: string };
+  /** `inactive` (ours): why a loaded rule can never match (GEOSITE/IP-ASN without data) */
+  extra: { disabled: boolean; hitCount: number; hitAt: string; missCount: number; missAt: string; inactive?: string };
 }
 
 export interface ApiRules {

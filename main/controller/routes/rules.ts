@@ -24,7 +24,14 @@ export function listRules(deps: Pick<ControllerDeps, 'rules'>): ApiRule[] {
       payload: r.payload,
       proxy: r.target,
       size: r.size,
-      extra: { disabled: s.disabled, hitCount: s.hitCount, hitAt: rfc3339(s.hitAt), missCount: s.missCount, missAt: rfc3339(s.missAt) },
+      extra: {
+        disabled: s.disabled,
+        hitCount: s.hitCount,
+        hitAt: rfc3339(s.hitAt),
+        missCount: s.missCount,
+        missAt: rfc3339(s.missAt),
+        ...(r.inactive ? { inactive: r.inactive } : {}),
+      },
     };
   });
 }

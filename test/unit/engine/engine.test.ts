@@ -186,6 +186,19 @@ test('engine: PROCESS-NAME matches the local program that opened the connection'
   assert.equal(c.rule, 'AND');
 });
 
+test('engine: a rule without its data (IP-ASN, no ASN.mmdb) loads inactive and /rules says why', { timeout: 30_000 }, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'sy-engine-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'config.yaml');
+  writeFileSync(file, config(['IP-ASN,13335,REJECT', 'MATCH,DIRECT']));
+  const engine = await startEngine({ configFile: file, logHub: createLogHub({ sink: null }), native: null });
+  t.after(() => engine.stop());
+  const rules = (await api('GET', '/rules')).json.rules;
+  assert.equal(rules[0].type, 'IPASN');
+  assert.match(rules[0].extra.inactive, /ASN/);
+  assert.equal(rules[1].extra.inactive, undefined);
+});
+
 test('engine: a config that does not load refuses to start and leaves nothing listening', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'sy-engine-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
