@@ -86,8 +86,12 @@ function providerFields(cx: SectionContext, p: MutableProvider): Record<string, 
     format: () => {},
     url: (x, sub) => {
       const s = readNonEmptyString(d, x.value, sub, 'an http:// or https:// URL');
-      if (s !== undefined && !/^https?:\/\/[^\s/]+/i.test(s)) d.error('SY_ERR_CONFIG_BAD_ADDRESS', x.value.pos, sub, { value: s, expected: 'an http:// or https:// URL' });
-      else if (s !== undefined) p.url = s;
+      // As mihomo: a placeholder URL (subscription templates ship them) loads;
+      // the provider stays empty, with this warning and a failed-download status.
+      if (s !== undefined && !/^https?:\/\/[^\s/]+/i.test(s)) {
+        d.warn('SY_ERR_CONFIG_BAD_ADDRESS', x.value.pos, sub, { value: s, detail: 'downloads will fail and the provider stays empty', expected: 'an http:// or https:// URL' });
+      }
+      if (s !== undefined) p.url = s;
     },
     path: (x, sub) => {
       const s = readNonEmptyString(d, x.value, sub, 'a file path');

@@ -54,6 +54,15 @@ test('an http provider: every key read; defaults for the rest; path defaults to 
   assert.ok(!r.config!.ignored.some((i) => i.key === 'proxy-providers'), 'no longer reported as ignored');
 });
 
+test('a placeholder subscription URL is a located warning, not an error (the provider stays empty)', () => {
+  const r = parseConfig('proxy-providers:\n  c: {type: http, url: "not a url"}\n', FILE);
+  assert.deepEqual(r.errors, []);
+  const w = r.warnings.find((x) => x.code === 'SY_ERR_CONFIG_BAD_ADDRESS');
+  assert.ok(w);
+  assert.match(w.message, /2:24 proxy-providers\.c\.url/);
+  assert.match(w.message, /"not a url"/);
+});
+
 test('mistakes are located errors', () => {
   const e = errs(`proxy-providers:
   a: {type: ftp}
@@ -69,7 +78,6 @@ test('mistakes are located errors', () => {
   const want: [string, RegExp][] = [
     ['SY_ERR_CONFIG_ENUM', /2:13 proxy-providers\.a\.type/],
     ['SY_ERR_CONFIG_MISSING', /3:6 proxy-providers\.b\.url/],
-    ['SY_ERR_CONFIG_BAD_ADDRESS', /4:24 proxy-providers\.c\.url/],
     ['SY_ERR_CONFIG_PATH_TRAVERSAL', /5:51 proxy-providers\.d\.path/],
     ['SY_ERR_CONFIG_MISSING', /6:6 proxy-providers\.e\.path/],
     ['SY_ERR_CONFIG_MISSING', /7:6 proxy-providers\.f\.payload/],

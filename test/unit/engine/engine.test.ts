@@ -199,6 +199,24 @@ test('engine: a rule without its data (IP-ASN, no ASN.mmdb) loads inactive and /
   assert.equal(rules[1].extra.inactive, undefined);
 });
 
+test('engine: a subscription with a placeholder URL starts empty and reports why (no crash, no fetch)', { timeout: 30_000 }, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'sy-engine-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'config.yaml');
+  writeFileSync(file, config(['RULE-SET,sub,REJECT', 'MATCH,DIRECT'], 'rule-providers:\n  sub: {type: http, behavior: domain, url: "replace with your subscription URL", interval: 3600}\n'));
+  const engine = await startEngine({ configFile: file, logHub: createLogHub({ sink: null }), native: null });
+  t.after(() => engine.stop());
+  let p: any;
+  for (let i = 0; i < 50; i++) {
+    p = (await api('GET', '/providers/rules')).json.providers.sub;
+    if (p.lastError) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(p.ruleCount, 0);
+  assert.match(p.lastError, /SY_ERR_|URL|url/i);
+  assert.equal((await api('PUT', '/providers/rules/sub')).status, 503);
+});
+
 test('engine: a config that does not load refuses to start and leaves nothing listening', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'sy-engine-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
