@@ -8,23 +8,15 @@
 // The cache beside the local copy: `<path>.meta.json` holds the validators of
 // the copy at `<path>`. The copy is written atomically (temp file + rename),
 // and only by callers that validated the body first.
-import http from 'node:http';
-import https from 'node:https';
-import tls from 'node:tls';
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { isIP, type Socket } from 'node:net';
-import { SyError, isSyError } from '../core/errors.js';
-import { newMetadata } from '../core/metadata.js';
+import { SyError } from '../core/errors.js';
+import { httpGet, dialVia as sharedDialVia, type Dial } from '../fetch/http-get.js';
 import type { Outbound } from '../core/outbound.js';
 import type { RuleProviderConfig } from '../config/types.js';
 
-export const DEFAULT_FETCH_TIMEOUT_MS = 20_000;
-export const MAX_REDIRECTS = 5;
-
-/** Opens a TCP connection to host/ip:port (an outbound's dialTcp, or a plain net.connect in tests). */
-export type Dial = (dst: { host: string; ip: string; port: number }, signal: AbortSignal) => Promise<Socket>;
+export { DEFAULT_FETCH_TIMEOUT_MS, MAX_REDIRECTS, type Dial } from '../fetch/http-get.js';
 
 /** Validators of the copy we hold; sent as conditional-request headers. */
 export interface Validators {
@@ -50,114 +42,22 @@ export interface DownloadOptions {
 
 /** A Dial through an outbound (mihomo: downloads go through `proxy:`). */
 export function dialVia(ob: Outbound, inboundName = 'rule-provider'): Dial {
-  return (dst, signal) =>
-    ob.dialTcp(dst, newMetadata({ network: 'tcp', type: 'Inner', host: dst.host, dstIP: dst.ip, dstPort: dst.port, inboundName }), signal);
+  return sharedDialVia(ob, inboundName);
 }
 
 /** GET url through `dial`. Rejects with SY_ERR_PROVIDER_{FETCH,TIMEOUT,HTTP_STATUS,TOO_LARGE}. */
 export async function download(dial: Dial, url: string, opts: DownloadOptions): Promise<Download> {
-  const timeoutMs = opts.timeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS;
-  const ctl = new AbortController();
-  const timer = setTimeout(() => ctl.abort(), timeoutMs);
-  timer.unref();
-  try {
-    let target = url;
-    for (let hop = 0; ; hop++) {
-      const r = await requestOnce(dial, target, opts, ctl.signal);
-      if (r.kind === 'done') return r.result;
-      if (hop >= MAX_REDIRECTS) throw new SyError('SY_ERR_PROVIDER_FETCH', { where: opts.where, value: url, detail: `more than ${MAX_REDIRECTS} redirects` });
-      target = new URL(r.location, target).toString();
-    }
-  } catch (e) {
-    if (ctl.signal.aborted) throw new SyError('SY_ERR_PROVIDER_TIMEOUT', { where: opts.where, value: url, detail: `no complete answer within ${timeoutMs} ms` });
-    if (isSyError(e)) throw e;
-    throw new SyError('SY_ERR_PROVIDER_FETCH', { where: opts.where, value: url, cause: e });
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-type Once = { kind: 'done'; result: Download } | { kind: 'redirect'; location: string };
-
-function requestOnce(dial: Dial, url: string, opts: DownloadOptions, signal: AbortSignal): Promise<Once> {
-  const u = new URL(url);
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') {
-    return Promise.reject(new SyError('SY_ERR_PROVIDER_FETCH', { where: opts.where, value: url, expected: 'an http:// or https:// URL' }));
-  }
-  const secure = u.protocol === 'https:';
-  const hostname = u.hostname.replace(/^\[|\]$/g, '');
-  const port = Number(u.port || (secure ? 443 : 80));
-  const ip = isIP(hostname) ? hostname : '';
-  const host = ip ? '' : hostname.toLowerCase();
-  const headers: Record<string, string | string[]> = { 'user-agent': 'clash.meta', accept: '*/*' };
-  for (const [k, v] of Object.entries(opts.headers ?? {})) headers[k.toLowerCase()] = [...v];
-  if (opts.validators?.etag) headers['if-none-match'] = opts.validators.etag;
-  if (opts.validators?.lastModified) headers['if-modified-since'] = opts.validators.lastModified;
-  return new Promise<Once>((resolve, reject) => {
-    const createConnection = (_o: unknown, cb: (err: Error | null, s?: Socket) => void): undefined => {
-      // Outbounds hand their socket over paused; resume once the parser is attached.
-      const give = (s: Socket) => {
-        cb(null, s);
-        setImmediate(() => {
-          if (s.isPaused()) s.resume();
-        });
-      };
-      dial({ host, ip, port }, signal).then(
-        (raw) => {
-          if (!secure) return give(raw);
-          // `host` is what the certificate is checked against (an IP URL: its IP SAN); SNI only for names.
-          const t = tls.connect({ socket: raw, host: ip || host, servername: ip ? undefined : host, ALPNProtocols: ['http/1.1'], ca: opts.ca });
-          t.once('secureConnect', () => give(t));
-          t.once('error', (err) => cb(err));
-        },
-        (err: Error) => cb(err),
-      );
-      return undefined;
-    };
-    // No `agent` option: `agent: false` makes Node ignore createConnection.
-    const req = (secure ? https : http).request(u, { method: 'GET', headers, createConnection: createConnection as never, signal });
-    req.once('error', reject);
-    req.once('response', (res) => {
-      const status = res.statusCode ?? 0;
-      if (status >= 300 && status < 400 && status !== 304 && res.headers.location) {
-        res.resume();
-        return resolve({ kind: 'redirect', location: res.headers.location });
-      }
-      if (status === 304) {
-        res.resume();
-        return resolve({ kind: 'done', result: { notModified: true } });
-      }
-      if (status < 200 || status >= 300) {
-        res.resume();
-        return reject(new SyError('SY_ERR_PROVIDER_HTTP_STATUS', { where: opts.where, value: status, detail: url, expected: '2xx or 304' }));
-      }
-      const tooLarge = (n: number) => new SyError('SY_ERR_PROVIDER_TOO_LARGE', { where: opts.where, value: n, detail: url, expected: `at most ${opts.sizeLimit} bytes (size-limit)` });
-      const declared = Number(res.headers['content-length'] ?? NaN);
-      if (Number.isFinite(declared) && declared > opts.sizeLimit) {
-        reject(tooLarge(declared));
-        return res.destroy();
-      }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (c: Buffer) => {
-        size += c.length;
-        if (size > opts.sizeLimit) {
-          reject(tooLarge(size)); // first: destroy() below emits 'aborted'
-          res.destroy();
-          return;
-        }
-        chunks.push(c);
-      });
-      res.once('error', reject);
-      res.once('aborted', () => reject(new SyError('SY_ERR_PROVIDER_FETCH', { where: opts.where, value: url, detail: 'connection closed mid-body' })));
-      res.once('end', () => {
-        if (!res.complete) return reject(new SyError('SY_ERR_PROVIDER_FETCH', { where: opts.where, value: url, detail: 'connection closed mid-body' }));
-        const h = (k: string) => (typeof res.headers[k] === 'string' ? (res.headers[k] as string) : '');
-        resolve({ kind: 'done', result: { notModified: false, body: Buffer.concat(chunks), etag: h('etag'), lastModified: h('last-modified') } });
-      });
-    });
-    req.end();
+  const r = await httpGet(dial, url, {
+    ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+    sizeLimit: opts.sizeLimit,
+    ...(opts.headers ? { headers: opts.headers } : {}),
+    ...(opts.validators?.etag ? { etag: opts.validators.etag } : {}),
+    ...(opts.validators?.lastModified ? { lastModified: opts.validators.lastModified } : {}),
+    where: opts.where,
+    ...(opts.ca ? { ca: opts.ca } : {}),
+    codes: { fetch: 'SY_ERR_PROVIDER_FETCH', timeout: 'SY_ERR_PROVIDER_TIMEOUT', status: 'SY_ERR_PROVIDER_HTTP_STATUS', tooLarge: 'SY_ERR_PROVIDER_TOO_LARGE' },
   });
+  return r.notModified ? r : { notModified: false, body: r.body, etag: r.header('etag'), lastModified: r.header('last-modified') };
 }
 
 // ---- the local copy and its validators ------------------------------------
