@@ -53,6 +53,8 @@ export function findSocket(table: string, ip: string, port: number): { uid: numb
     const local = decodeProcAddress(f[1]!);
     if (!local || local.port !== port) continue;
     const hit = { uid: Number(f[7]), inode: Number(f[9]) };
+    // inode 0: a TIME_WAIT leftover of an earlier connection that had the same local port
+    if (hit.inode === 0) continue;
     if (local.ip === ip) return hit;
     if (local.ip === '0.0.0.0' || local.ip === '::') wildcard = hit;
   }

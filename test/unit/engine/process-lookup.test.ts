@@ -20,7 +20,10 @@ test('findSocket prefers the exact address and falls back to a wildcard bind', (
     '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode',
     '   0: 00000000:0035 00000000:0000 07 00000000:00000000 00:00000000 00000000   101        0 111 2 0',
     '   1: 0200000A:0035 00000000:0000 07 00000000:00000000 00:00000000 00000000   102        0 222 2 0',
+    '   2: 0300000A:0035 0100000A:1234 06 00000000:00000000 03:00000AD2 00000000     0        0 0 3 0',
   ].join('\n');
+  // a TIME_WAIT leftover (inode 0) of an earlier connection on the same port is not the owner
+  assert.deepEqual(findSocket(table, '10.0.0.3', 53), { uid: 101, inode: 111 });
   assert.deepEqual(findSocket(table, '10.0.0.2', 53), { uid: 102, inode: 222 });
   assert.deepEqual(findSocket(table, '10.0.0.9', 53), { uid: 101, inode: 111 });
   assert.equal(findSocket(table, '10.0.0.2', 54), null);
