@@ -149,7 +149,7 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
       timeoutMs: config.sniffer.timeoutMs,
       ports: sniffPorts,
       tcp: (b: Buffer) => sniff(b, 'tcp'),
-      udp: (b: Buffer) => sniff(b, 'udp'),
+      udp: (datagrams: readonly Buffer[]) => sniff(datagrams, 'udp'),
     };
     // Established TCP flows go to the native splice thread (SWITCHYARD_SPLICE=0: Node pipes, for comparison).
     const splice = native?.createSpliceRelay && process.env.SWITCHYARD_SPLICE !== '0' ? native.createSpliceRelay() : null;

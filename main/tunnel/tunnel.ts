@@ -12,7 +12,7 @@ import type { Decision } from '../core/rule.js';
 import { formatHostPort } from '../core/address.js';
 import { isSyError } from '../core/errors.js';
 import { preprocess, type PreprocessDeps } from './preprocess.js';
-import { peekHost, type SniffFn } from './peek.js';
+import { peekHost, type SniffFn, type SniffVerdict } from './peek.js';
 import { startRelay, type RelayHandle, type SpliceAdopter } from './relay.js';
 import { decide, resolveRoute, type RouteDeps, type Route } from './route.js';
 import { createUdpNat, type UdpNat } from './udp-nat.js';
@@ -23,7 +23,8 @@ export interface SniffOptions {
   /** Destination ports worth sniffing (others are passed through at once). */
   ports: (port: number) => boolean;
   tcp: SniffFn;
-  udp: SniffFn;
+  /** UDP: every datagram of the flow so far (a QUIC ClientHello may span several). */
+  udp: (datagrams: readonly Buffer[]) => SniffVerdict;
 }
 
 export interface TunnelDeps extends RouteDeps, PreprocessDeps {
@@ -159,12 +160,13 @@ export function createTunnel(deps: TunnelDeps): Tunnel {
     logger: log,
     tracker: deps.tracker,
     idleMs: deps.udpIdleMs ?? 60_000,
-    prepare: (pkt, meta) => {
-      preprocess(meta, deps);
-      if (deps.sniff.enable && !meta.host && deps.sniff.ports(meta.dstPort)) {
-        const v = deps.sniff.udp(pkt.data);
-        if (typeof v === 'object' && v.host) meta.sniffHost = v.host;
-      }
+    prepare: (_pkt, meta) => preprocess(meta, deps),
+    sniffer: {
+      applies: (meta) => deps.sniff.enable && deps.sniff.ports(meta.dstPort),
+      sniff: (datagrams) => deps.sniff.udp(datagrams),
+      get timeoutMs() {
+        return deps.sniff.timeoutMs;
+      },
     },
     route,
   });

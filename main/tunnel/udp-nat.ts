@@ -9,6 +9,10 @@ import type { ConnectionTracker, TrackedConnection } from '../core/stats.js';
 import type { Destination, UdpFlow } from '../core/outbound.js';
 import { formatHostPort } from '../core/address.js';
 import type { Route } from './route.js';
+import type { SniffVerdict } from './peek.js';
+
+/** At most this many datagrams are looked at for one sniff. */
+const SNIFF_DATAGRAMS = 4;
 
 const MAX_QUEUED = 64;
 
@@ -16,8 +20,14 @@ export interface UdpNatDeps {
   logger: Logger;
   tracker: ConnectionTracker;
   idleMs: number;
-  /** Pre-processes metadata (fake-ip mapping, sniffing); may throw to drop the flow. */
+  /** Pre-processes metadata (fake-ip mapping); may throw to drop the flow. */
   prepare(pkt: UdpPacket, meta: Metadata): void;
+  /**
+   * Sniffing of the flow's first datagrams (QUIC Initial SNI). A ClientHello
+   * may span several Initial packets: while the sniffer says 'need-more', the
+   * flow waits (queued, bounded) for the next datagrams until `timeoutMs`.
+   */
+  sniffer?: { applies(meta: Metadata): boolean; sniff(datagrams: readonly Buffer[]): SniffVerdict; timeoutMs: number };
   route(meta: Metadata): Promise<Route>;
   now?: () => number;
 }
@@ -40,6 +50,8 @@ interface Session {
   dst: { ip: string; port: number };
   /** what the outbound is asked to reach (host for proxies) */
   dest: Destination;
+  /** Wakes a sniff that waits for the next datagram. */
+  wake: (() => void) | null;
   close(reason: string): void;
 }
 
@@ -58,6 +70,23 @@ export function createUdpNat(deps: UdpNatDeps): UdpNat {
     let r: Route;
     try {
       deps.prepare(pkt, meta);
+      const sn = deps.sniffer;
+      if (sn && !meta.host && sn.applies(meta)) {
+        const deadline = now() + sn.timeoutMs;
+        let v = sn.sniff(s.queue);
+        while (v === 'need-more' && s.queue.length < SNIFF_DATAGRAMS && now() < deadline && sessions.get(key) === s) {
+          await new Promise<void>((wake) => {
+            const t = setTimeout(wake, Math.max(1, deadline - now()));
+            s.wake = () => {
+              clearTimeout(t);
+              wake();
+            };
+          });
+          s.wake = null;
+          v = sn.sniff(s.queue);
+        }
+        if (typeof v === 'object' && v.host) meta.sniffHost = v.host;
+      }
       r = await deps.route(meta);
     } catch (e) {
       log.warn('udp flow refused', { flow: key, error: e });
@@ -120,6 +149,7 @@ export function createUdpNat(deps: UdpNatDeps): UdpNat {
           replier,
           dst: { ip: pkt.dst.ip, port: pkt.dst.port },
           dest: { host: '', ip: pkt.dst.ip, port: pkt.dst.port },
+          wake: null,
           close(reason) {
             if (sessions.get(key) !== session) return;
             sessions.delete(key);
@@ -141,6 +171,7 @@ export function createUdpNat(deps: UdpNatDeps): UdpNat {
       s.lastActive = now();
       if (s.state === 'pending') {
         if (s.queue.length < MAX_QUEUED) s.queue.push(pkt.data);
+        s.wake?.();
       } else if (s.state === 'open' && s.flow) {
         s.up += pkt.data.length;
         s.flow.send(pkt.data, s.dest);
