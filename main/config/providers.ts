@@ -8,6 +8,7 @@ import type { SectionContext } from './general.js';
 import { reportOtherKey } from './keys.js';
 import { readEnum, readInt, readMap, readNonEmptyString, readStringList, readStringOrList, setOwn } from './read.js';
 import type { LEntry, LMap } from './yaml-tree.js';
+import { readNamedSection } from './named-section.js';
 
 const TYPES = ['file', 'http', 'inline'] as const;
 const BEHAVIORS: readonly ProviderBehavior[] = ['domain', 'ipcidr', 'classical'];
@@ -16,22 +17,9 @@ const KEYS = ['type', 'behavior', 'format', 'url', 'path', 'interval', 'proxy', 
 const EXT: Record<ProviderFormat, string> = { yaml: 'yaml', text: 'txt', mrs: 'mrs' };
 
 export function readProviders(cx: SectionContext, e: LEntry): Record<string, RuleProviderConfig> {
-  const out: Record<string, RuleProviderConfig> = {};
-  const map = readMap(cx.d, e.value, 'rule-providers', 'a mapping of provider name: settings');
-  if (!map) return out;
-  for (const x of map.entries) {
-    const path = `rule-providers.${x.key}`;
-    if (x.key.trim() === '') {
-      cx.d.error('SY_ERR_CONFIG_TYPE', x.keyPos, path, { value: x.key, expected: 'a non-empty provider name' });
-      continue;
-    }
-    cx.refs.providerNames.add(x.key);
-    const m = readMap(cx.d, x.value, path, 'a mapping with type, behavior and url/path/payload');
-    if (!m) continue;
-    const p = readProvider(cx, x.key, m, path);
-    if (p) setOwn(out, x.key, p);
-  }
-  return out;
+  return readNamedSection(cx, e, 'rule-providers', 'a mapping with type, behavior and url/path/payload', cx.refs.providerNames, (name, m, path) =>
+    readProvider(cx, name, m, path),
+  );
 }
 
 type MutableProvider = { -readonly [K in keyof RuleProviderConfig]: RuleProviderConfig[K] } & {

@@ -8,6 +8,7 @@ import type { SectionContext } from './general.js';
 import { reportOtherKey } from './keys.js';
 import { readBool, readEnum, readInt, readMap, readNonEmptyString, readString, readStringOrList, setOwn } from './read.js';
 import type { LEntry, LMap, LNode } from './yaml-tree.js';
+import { readNamedSection } from './named-section.js';
 import { insideDir, safeFileName } from './providers.js';
 import { readProxies } from './proxies.js';
 import { newRefs } from './refs.js';
@@ -25,22 +26,9 @@ const IGNORED_OVERRIDE_KEYS = ['tfo', 'mptcp', 'udp-over-tcp', 'up', 'down', 'di
 export const DEFAULT_HEALTH_CHECK: HealthCheckConfig = { enable: false, url: DEFAULT_TEST_URL, interval: 0, timeout: 5000, lazy: true, expectedStatus: '*' };
 
 export function readProxyProviders(cx: SectionContext, e: LEntry): Record<string, ProxyProviderConfig> {
-  const out: Record<string, ProxyProviderConfig> = {};
-  const map = readMap(cx.d, e.value, 'proxy-providers', 'a mapping of provider name: settings');
-  if (!map) return out;
-  for (const x of map.entries) {
-    const path = `proxy-providers.${x.key}`;
-    if (x.key.trim() === '') {
-      cx.d.error('SY_ERR_CONFIG_TYPE', x.keyPos, path, { value: x.key, expected: 'a non-empty provider name' });
-      continue;
-    }
-    cx.refs.proxyProviderNames.add(x.key);
-    const m = readMap(cx.d, x.value, path, 'a mapping with type and url/path/payload');
-    if (!m) continue;
-    const p = readProvider(cx, x.key, m, path);
-    if (p) setOwn(out, x.key, p);
-  }
-  return out;
+  return readNamedSection(cx, e, 'proxy-providers', 'a mapping with type and url/path/payload', cx.refs.proxyProviderNames, (name, m, path) =>
+    readProvider(cx, name, m, path),
+  );
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
