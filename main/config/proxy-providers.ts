@@ -6,10 +6,10 @@ import { resolve } from 'node:path';
 import type { HealthCheckConfig, ProxyProviderConfig } from './types.js';
 import type { SectionContext } from './general.js';
 import { reportOtherKey } from './keys.js';
-import { readBool, readEnum, readInt, readMap, readNonEmptyString, readString, readStringOrList, setOwn } from './read.js';
+import { readBool, readEnum, readInt, readMap, readString, setOwn } from './read.js';
 import type { LEntry, LMap, LNode } from './yaml-tree.js';
 import { readNamedSection } from './named-section.js';
-import { insideDir, safeFileName } from './providers.js';
+import { downloadFieldReaders, safeFileName } from './provider-fields.js';
 import { readProxies } from './proxies.js';
 import { newRefs } from './refs.js';
 import { readRegexSpec } from './regex.js';
@@ -53,38 +53,7 @@ function readProvider(cx: SectionContext, name: string, map: LMap, path: string)
   const str = (x: LEntry, sub: string) => readString(d, x.value, sub) ?? '';
   const fields: Record<string, (x: LEntry, sub: string) => void> = {
     type: () => {},
-    url: (x, sub) => {
-      const s = readNonEmptyString(d, x.value, sub, 'an http:// or https:// URL');
-      // As mihomo: a placeholder URL (subscription templates ship them) loads;
-      // the provider stays empty, with this warning and a failed-download status.
-      if (s !== undefined && !/^https?:\/\/[^\s/]+/i.test(s)) {
-        d.warn('SY_ERR_CONFIG_BAD_ADDRESS', x.value.pos, sub, { value: s, detail: 'downloads will fail and the provider stays empty', expected: 'an http:// or https:// URL' });
-      }
-      if (s !== undefined) p.url = s;
-    },
-    path: (x, sub) => {
-      const s = readNonEmptyString(d, x.value, sub, 'a file path');
-      if (s === undefined) return;
-      const abs = resolve(home, s);
-      if (type === 'http' && !insideDir(home, abs)) {
-        d.error('SY_ERR_CONFIG_PATH_TRAVERSAL', x.value.pos, sub, { value: s, detail: `resolves to ${abs}`, expected: `a path inside ${home}` });
-      } else p.path = abs;
-    },
-    interval: (x, sub) => (p.interval = readInt(d, x.value, sub, 0, 2 ** 31 - 1, 'seconds') ?? 0),
-    proxy: (x, sub) => {
-      const s = readNonEmptyString(d, x.value, sub, 'a proxy, group or DIRECT');
-      if (s === undefined) return;
-      p.proxy = s;
-      cx.refs.providerProxies.push({ owner: name, name: s, pos: x.value.pos, path: sub });
-    },
-    'size-limit': (x, sub) => (p.sizeLimit = readInt(d, x.value, sub, 0, Number.MAX_SAFE_INTEGER, 'bytes') ?? 0),
-    header: (x, sub) => {
-      const hm = readMap(d, x.value, sub, 'a mapping of header name: [values]');
-      for (const h of hm?.entries ?? []) {
-        const v = readStringOrList(d, h.value, `${sub}.${h.key}`);
-        if (v) setOwn(p.header, h.key, v);
-      }
-    },
+    ...downloadFieldReaders(cx, p),
     'health-check': (x, sub) => (p.healthCheck = readHealthCheck(cx, x.value, sub)),
     override: (x, sub) => (p.override = readOverride(cx, x.value, sub)),
     filter: (x, sub) => (p.filter = readRegexSpec(cx, x, sub)),
