@@ -10,8 +10,7 @@ import { buildOutbounds, type OutboundSet, type SocketFactory, type StateStore }
 import { DEFAULT_SIZE_LIMIT, loadRuleProviders, type RuleProvider } from '../providers/provider.js';
 import { createRuleDownloader } from '../providers/http-fetch.js';
 import { startRefresh, type RefreshHandle, type RefreshItem } from '../providers/refresh.js';
-import { needsGeoSite, openGeoSite } from '../geodata/files.js';
-import type { GeoSiteDb } from '../geodata/geosite.js';
+import { openGeoData } from '../geodata/open.js';
 import { geoSiteHostMatcher } from '../rules/matchers/geosite.js';
 import { compileRules, type CompiledEngine } from '../rules/engine.js';
 import type { GeoIpReader } from '../rules/geoip.js';
@@ -59,17 +58,13 @@ export async function buildGeneration(config: Config, deps: GenerationDeps): Pro
       base.close();
     },
   };
-  const { providers, errors: ruleErrors } = await loadRuleProviders(config.ruleProviders, { logger: deps.logger, geoip: deps.geoip, download });
-  const errors = [...pp.errors, ...ruleErrors];
-  // GeoSite data, shared by GEOSITE rules and DNS `geosite:` keys.
-  let geosite: GeoSiteDb | null = null;
-  if (needsGeoSite(config)) {
-    try {
-      geosite = openGeoSite(config.file, config.home);
-    } catch (e) {
-      errors.push(isSyError(e) ? e : new SyError('SY_ERR_RULE_GEOSITE_DATA', { where: config.home, cause: e }));
-    }
-  }
+  // GeoSite / ASN data, shared by GEOSITE / IP-ASN rules, the same lines in
+  // classical rule sets, and DNS `geosite:` keys.
+  const geo = openGeoData(config, (e) => deps.logger.warn(e.message, { code: e.code }));
+  const geosite = geo.geosite;
+  const data = { geosite, geositeHint: geo.geositeHint, asn: geo.asn, asnHint: geo.asnHint };
+  const { providers, errors: ruleErrors } = await loadRuleProviders(config.ruleProviders, { logger: deps.logger, geoip: deps.geoip, download, data });
+  const errors = [...pp.errors, ...ruleErrors, ...geo.errors];
   for (const p of providers.values()) for (const w of p.lastWarnings()) deps.logger.warn(w.message, { code: w.code });
   if (errors.length > 0) {
     outbounds.close();
@@ -77,7 +72,7 @@ export async function buildGeneration(config: Config, deps: GenerationDeps): Pro
   }
   let rules: CompiledEngine;
   try {
-    rules = compileRules(config, { geoip: deps.geoip, providers, targets: outbounds, logger: deps.logger, geosite });
+    rules = compileRules(config, { geoip: deps.geoip, providers, targets: outbounds, logger: deps.logger, geosite, asn: geo.asn });
   } catch (e) {
     outbounds.close();
     if (e instanceof SyErrorList) throw e;

@@ -65,3 +65,33 @@ export function needsGeoSite(config: Config): boolean {
   const dns = config.dns;
   return Object.keys(dns.nameserverPolicy ?? {}).some((k) => k.split(',').some((x) => /^geosite:/i.test(x.trim()))) || (dns.fakeIpFilter ?? []).some((k) => /^geosite:/i.test(k.trim()));
 }
+
+/**
+ * GeoSite data decoded on first use (a classical rule set may hold GEOSITE
+ * lines; the file is read only when one is compiled). Decoding errors surface
+ * from category() as SY_ERR_RULE_GEOSITE_DATA, located at the entry.
+ */
+export class LazyGeoSite {
+  private db: GeoSiteDb | undefined;
+  readonly compiled = new Map<string, unknown>();
+  constructor(readonly source: string) {}
+  category(spec: string, where: string): ReturnType<GeoSiteDb['category']> {
+    if (!this.db) {
+      let data: Buffer;
+      try {
+        data = readFileSync(this.source);
+      } catch (cause) {
+        throw new SyError('SY_ERR_RULE_GEOSITE_DATA', { where: this.source, cause });
+      }
+      this.db = decodeGeoSite(data, this.source);
+    }
+    return this.db.category(spec, where);
+  }
+}
+
+/** Whether the rules (also inside AND/OR/NOT and sub-rules) use the ASN database. */
+export function needsAsnData(config: Config): boolean {
+  const re = /(^|[,(\s])(SRC-)?IP-ASN\s*,/i;
+  if (config.rules.some((l) => re.test(l.raw))) return true;
+  return Object.values(config.subRules ?? {}).some((lines) => lines.some((l) => re.test(l.raw)));
+}

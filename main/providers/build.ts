@@ -6,6 +6,8 @@ import { compileCond, type CompileEnv } from '../rules/compile.js';
 import type { Cond } from '../rules/cond.js';
 import { parsePrefix } from '../rules/ip.js';
 import type { GeoIpReader } from '../rules/matchers/geoip.js';
+import type { AsnReader } from '../rules/matchers/asn.js';
+import type { GeoSiteSource } from '../rules/matchers/geosite.js';
 import { DomainCond } from '../rules/matchers/domain.js';
 import { DomainSuffixCond } from '../rules/matchers/domain-suffix.js';
 import { DomainKeywordCond } from '../rules/matchers/domain-keyword.js';
@@ -45,7 +47,15 @@ export function buildIpSet(entries: readonly Entry[], source: string, warn: Warn
   return new IpRuleSet(set.build(), n);
 }
 
-export function buildClassicalSet(entries: readonly Entry[], source: string, warn: WarningList, geoip: GeoIpReader | null): ClassicalRuleSet {
+/** GeoSite / ASN data for GEOSITE and IP-ASN entries (the same data as the top-level rules); absent: those entries are inactive. */
+export interface ClassicalData {
+  readonly geosite?: GeoSiteSource | null;
+  readonly geositeHint?: string;
+  readonly asn?: AsnReader | null;
+  readonly asnHint?: string;
+}
+
+export function buildClassicalSet(entries: readonly Entry[], source: string, warn: WarningList, geoip: GeoIpReader | null, data: ClassicalData = {}): ClassicalRuleSet {
   const domains = new DomainSet();
   const keywords = new KeywordSet();
   const dstIps = new IpSet();
@@ -55,7 +65,7 @@ export function buildClassicalSet(entries: readonly Entry[], source: string, war
   let needsIp = false;
   let needsProcess = false;
   const warnings: SyError[] = [];
-  const env: CompileEnv = { geoip, providers: null, context: 'classical', warnings };
+  const env: CompileEnv = { geoip, providers: null, context: 'classical', warnings, ...data };
   for (const e of entries) {
     const where = `${source}:${e.line}`;
     let cond: Cond;

@@ -15,7 +15,7 @@ import type { RuleProviderStatus, RuleSetProvider } from '../core/provider.js';
 import type { RuleSetMatcher } from '../core/rule.js';
 import type { GeoIpReader } from '../rules/matchers/geoip.js';
 import { readEntries, WarningList } from './read-entries.js';
-import { buildClassicalSet, buildDomainSet, buildIpSet } from './build.js';
+import { buildClassicalSet, buildDomainSet, buildIpSet, type ClassicalData } from './build.js';
 import { decodeMrs, fillDomainSet } from './mrs/index.js';
 import { DomainSet } from '../rules/sets/domain-set.js';
 import { DomainRuleSet } from './rule-sets.js';
@@ -28,6 +28,8 @@ export interface ProviderDeps {
   readonly logger: Logger;
   /** For GEOIP entries of classical sets; null → they never match a country (LAN still works). */
   readonly geoip?: GeoIpReader | null;
+  /** GeoSite / ASN data for GEOSITE and IP-ASN entries of classical sets (the engine's geodata); absent → those entries are inactive. */
+  readonly data?: ClassicalData;
   /** Downloads the provider's content (http providers); absent until the fetch issue lands. */
   readonly fetch?: (cfg: RuleProviderConfig) => Promise<string>;
   /**
@@ -54,7 +56,7 @@ export interface ParseOutcome {
 const VEHICLE = { file: 'File', http: 'HTTP', inline: 'Inline' } as const;
 
 /** Parses provider content into a new matcher (no side effects). Throws for an unsupported format. */
-export function parseProvider(cfg: RuleProviderConfig, text: string | Uint8Array | readonly string[], deps: Pick<ProviderDeps, 'geoip'> = {}): ParseOutcome {
+export function parseProvider(cfg: RuleProviderConfig, text: string | Uint8Array | readonly string[], deps: Pick<ProviderDeps, 'geoip' | 'data'> = {}): ParseOutcome {
   const source = typeof text === 'string' || text instanceof Uint8Array ? cfg.path || `rule-providers.${cfg.name}` : `${cfg.where || `rule-providers.${cfg.name}`} payload`;
   if (cfg.format === 'mrs' && cfg.behavior === 'classical') throw mrsClassical(cfg);
   const warn = new WarningList();
@@ -87,7 +89,7 @@ export function parseProvider(cfg: RuleProviderConfig, text: string | Uint8Array
       matcher = buildIpSet(entries, source, warn);
       break;
     case 'classical':
-      matcher = buildClassicalSet(entries, source, warn, deps.geoip ?? null);
+      matcher = buildClassicalSet(entries, source, warn, deps.geoip ?? null, deps.data);
       break;
     default:
       throw new SyError('SY_ERR_PROVIDER_BEHAVIOR', { where: cfg.where || cfg.name, value: cfg.behavior, expected: 'domain, ipcidr or classical' });

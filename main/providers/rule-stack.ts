@@ -11,6 +11,7 @@ import { configTargetCheck } from '../rules/targets.js';
 import { ruleValidator } from '../rules/validate.js';
 import { loadRuleProviders, type RuleProvider } from './provider.js';
 import { offlineDownloader } from './http-fetch.js';
+import { openGeoData } from '../geodata/open.js';
 
 export interface RuleStack {
   config: Config | null;
@@ -42,13 +43,16 @@ export async function buildRuleStack(file: string, logger: Logger): Promise<Rule
     return out;
   }
   // http providers without a local copy: a warning (run downloads them), never a download here.
-  const { providers, errors } = await loadRuleProviders(config.ruleProviders, { logger, geoip, download: offlineDownloader });
+  // GEOSITE / IP-ASN lines of classical sets use the same data as the rules.
+  const geo = openGeoData(config, (e) => out.warnings.push(e));
+  const data = { geosite: geo.geosite, geositeHint: geo.geositeHint, asn: geo.asn, asnHint: geo.asnHint };
+  const { providers, errors } = await loadRuleProviders(config.ruleProviders, { logger, geoip, download: offlineDownloader, data });
   out.providers = providers;
-  out.errors.push(...errors);
+  out.errors.push(...errors, ...geo.errors);
   for (const p of providers.values()) out.warnings.push(...p.lastWarnings());
   if (errors.length > 0) return out;
   try {
-    const engine = compileRules(config, { geoip, providers, targets: configTargetCheck(config), logger });
+    const engine = compileRules(config, { geoip, providers, targets: configTargetCheck(config), logger, geosite: geo.geosite, asn: geo.asn });
     out.warnings.push(...engine.warnings);
     out.engine = engine;
   } catch (e) {
