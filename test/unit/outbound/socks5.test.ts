@@ -127,8 +127,10 @@ test('a proxy with udp: false reports it and refuses UDP with a coded error', as
 test('closing the control connection ends the UDP flow', async (t) => {
   // a fake server that grants the association with BND 0.0.0.0 and closes 200 ms later
   const srv = await fakeSocks((chunk, s, n) => {
-    if (n === 0) s.write(Buffer.from([5, 0]));
-    else {
+    // pipelined: greeting and request arrive together; answer both at once
+    if (n !== 0) return;
+    s.write(Buffer.from([5, 0]));
+    {
       s.write(Buffer.from([5, 0, 0, 1, 0, 0, 0, 0, 0x30, 0x39]));
       setTimeout(() => s.destroy(), 200);
     }
@@ -139,31 +141,140 @@ test('closing the control connection ends the UDP flow', async (t) => {
   await new Promise<void>((r) => flow.onClose(() => r()));
 });
 
-const hostile: [string, (chunk: Buffer, s: net.Socket, n: number) => void, string][] = [
-  ['wrong version in the greeting', (_c, s) => s.write(Buffer.from([4, 0])), 'SY_ERR_NET_SOCKS_HANDSHAKE'],
-  ['no acceptable method', (_c, s) => s.write(Buffer.from([5, 0xff])), 'SY_ERR_NET_SOCKS_AUTH'],
-  ['unknown method', (_c, s) => s.write(Buffer.from([5, 9])), 'SY_ERR_NET_SOCKS_HANDSHAKE'],
-  ['truncated greeting, then close', (_c, s) => s.end(Buffer.from([5])), 'SY_ERR_NET_SOCKS_HANDSHAKE'],
-  ['wrong version in the reply', (_c, s, n) => s.write(Buffer.from(n === 0 ? [5, 0] : [4, 0, 0, 1, 1, 2, 3, 4, 0, 80])), 'SY_ERR_NET_SOCKS_HANDSHAKE'],
-  ['bad ATYP in the reply', (_c, s, n) => s.write(Buffer.from(n === 0 ? [5, 0] : [5, 0, 0, 9, 1, 2, 3, 4, 0, 80])), 'SY_ERR_NET_SOCKS_HANDSHAKE'],
-  ['truncated reply, then close', (_c, s, n) => (n === 0 ? s.write(Buffer.from([5, 0])) : s.end(Buffer.from([5, 0, 0, 1, 1]))), 'SY_ERR_NET_SOCKS_HANDSHAKE'],
-  ['refusal: connection refused', (_c, s, n) => s.write(Buffer.from(n === 0 ? [5, 0] : [5, 5, 0, 1, 0, 0, 0, 0, 0, 0])), 'SY_ERR_NET_SOCKS_REFUSED'],
-  ['refusal: not allowed', (_c, s, n) => s.write(Buffer.from(n === 0 ? [5, 0] : [5, 2, 0, 1, 0, 0, 0, 0, 0, 0])), 'SY_ERR_NET_SOCKS_REFUSED'],
-  ['silence: handshake timeout', () => {}, 'SY_ERR_NET_TIMEOUT'],
-  ['garbage flood', (_c, s) => s.write(Buffer.alloc(4096, 0x41)), 'SY_ERR_NET_SOCKS_HANDSHAKE'],
+// The server side answers the pipelined opening (greeting + request in one
+// write) with these bytes, in one write unless `split`; each must fail with
+// the code and a message naming what was wrong.
+const OK_METHOD = [5, 0];
+const hostile: { name: string; answer: number[]; code: string; message: RegExp; split?: boolean; end?: boolean; auth?: boolean }[] = [
+  { name: 'wrong version in the method reply', answer: [4, 0], code: 'SY_ERR_NET_SOCKS_HANDSHAKE', message: /method selection reply has version 4/ },
+  { name: 'method 0xFF (no acceptable method)', answer: [5, 0xff], code: 'SY_ERR_NET_SOCKS_AUTH', message: /requires authentication/ },
+  { name: 'method 0xFF to username/password', answer: [5, 0xff], code: 'SY_ERR_NET_SOCKS_AUTH', message: /accepts no username\/password/, auth: true },
+  { name: 'a method that was not offered', answer: [5, 2], code: 'SY_ERR_NET_SOCKS_HANDSHAKE', message: /chose method 2, but only 0 was offered/ },
+  { name: 'unknown method', answer: [5, 9], code: 'SY_ERR_NET_SOCKS_HANDSHAKE', message: /chose method 9/ },
+  { name: 'truncated method reply, then close', answer: [5], end: true, code: 'SY_ERR_NET_SOCKS_HANDSHAKE', message: /closed the connection before the end of the method selection reply/ },
+  { name: 'auth failure', answer: [5, 2, 1, 1], code: 'SY_ERR_NET_SOCKS_AUTH', message: /username "u1" was refused \(status 1\)/, auth: true },
+  { name: 'wrong version in the auth reply', answer: [5, 2, 7, 0], code: 'SY_ERR_NET_SOCKS_HANDSHAKE', message: /username\/password reply has version 7/, auth: true },
+  { name: 'truncated auth reply, then close', answer: [5, 2, 1], end: true, code: 'SY_ERR_NET_SOCKS_HANDSHAKE', message: /before the end of the username\/password reply/, auth: true },
+  { name: 'wrong version in the CONNECT reply', answer: [...OK_METHOD, 4, 0, 0, 1, 1, 2, 3, 4, 0, 80], code: 'SY_ERR_NET_SOCKS_HANDSHAKE', message: /CONNECT reply has version 4/ },
+  { name: 'non-zero reserved byte', answer: [...OK_METHOD, 5, 0, 9, 1, 1, 2, 3, 4, 0, 80], code: 'SY_ERR_NET_SOCKS_HANDSHAKE', message: /reserved byte 9/ },
+  { name: 'bad ATYP in the reply', answer: [...OK_METHOD, 5, 0, 0, 9, 1, 2, 3, 4, 0, 80], code: 'SY_ERR_NET_SOCKS_HANDSHAKE', message: /unknown address type 9/ },
+  { name: 'empty BND.ADDR name', answer: [...OK_METHOD, 5, 0, 0, 3, 0, 0, 80], code: 'SY_ERR_NET_SOCKS_HANDSHAKE', message: /empty BND.ADDR name/ },
+  { name: 'truncated BND.ADDR, then close', answer: [...OK_METHOD, 5, 0, 0, 1, 1], end: true, code: 'SY_ERR_NET_SOCKS_HANDSHAKE', message: /before the end of BND.ADDR\/BND.PORT of the CONNECT reply \(7 bytes received\)/ },
+  { name: 'truncated IPv6 BND.ADDR, then close', answer: [...OK_METHOD, 5, 0, 0, 4, 0x20, 1, 0xd, 0xb8], end: true, code: 'SY_ERR_NET_SOCKS_HANDSHAKE', message: /BND.ADDR/ },
+  { name: 'refusal: connection refused', answer: [...OK_METHOD, 5, 5, 0, 1, 0, 0, 0, 0, 0, 0], code: 'SY_ERR_NET_SOCKS_REFUSED', message: /CONNECT reply 5: connection refused/ },
+  { name: 'refusal: not allowed, reported before the rest arrives', answer: [...OK_METHOD, 5, 2], code: 'SY_ERR_NET_SOCKS_REFUSED', message: /connection not allowed by ruleset/ },
+  { name: 'refusal: unassigned code', answer: [...OK_METHOD, 5, 0x42, 0, 1, 0, 0, 0, 0, 0, 0], code: 'SY_ERR_NET_SOCKS_REFUSED', message: /66: unassigned reply code/ },
+  { name: 'silence: handshake timeout', answer: [], code: 'SY_ERR_NET_TIMEOUT', message: /waiting for the method selection reply/ },
+  { name: 'silence after the method reply: timeout names the CONNECT reply', answer: OK_METHOD, code: 'SY_ERR_NET_TIMEOUT', message: /waiting for the CONNECT reply/ },
+  { name: 'garbage flood', answer: new Array(4096).fill(0x41), code: 'SY_ERR_NET_SOCKS_HANDSHAKE', message: /version 65/ },
+  { name: 'a valid-looking prefix, then a flood of zeros as a name', answer: [...OK_METHOD, 5, 0, 0, 3, 200, ...new Array(100).fill(0x61)], end: true, code: 'SY_ERR_NET_SOCKS_HANDSHAKE', message: /BND.ADDR/ },
+  { name: 'byte-by-byte refusal', answer: [...OK_METHOD, 5, 4, 0, 1, 0, 0, 0, 0, 0, 0], split: true, code: 'SY_ERR_NET_SOCKS_REFUSED', message: /host unreachable/ },
 ];
 
-for (const [name, script, code] of hostile) {
-  test(`hostile upstream: ${name} -> ${code}`, async (t) => {
-    const srv = await fakeSocks(script);
+/** A fake server that answers the first chunk with `answer` (byte by byte when split) and optionally closes. */
+function scripted(h: { answer: number[]; split?: boolean; end?: boolean }) {
+  return fakeSocks((_c, s, n) => {
+    if (n !== 0) return;
+    const bytes = Buffer.from(h.answer);
+    if (!h.split) {
+      if (h.end) s.end(bytes);
+      else if (bytes.length) s.write(bytes);
+      return;
+    }
+    let i = 0;
+    const next = () => {
+      if (s.destroyed) return;
+      if (i >= bytes.length) return void (h.end && s.end());
+      s.write(bytes.subarray(i, ++i));
+      setTimeout(next, 2);
+    };
+    next();
+  });
+}
+
+for (const h of hostile) {
+  test(`hostile upstream: ${h.name} -> ${h.code}`, async (t) => {
+    const srv = await scripted(h);
     t.after(() => srv.close());
-    await assert.rejects(socks5(srv.port).dialTcp({ host: 'example.com', ip: '', port: 443 }, meta()), (e: unknown) => {
+    const ob = socks5(srv.port, h.auth ? { username: 'u1', password: 'pw-secret-1' } : {});
+    await assert.rejects(ob.dialTcp({ host: 'example.com', ip: '', port: 443 }, meta()), (e: unknown) => {
       assert.ok(e instanceof SyError, String(e));
-      assert.equal(e.code, code, e.message);
+      assert.equal(e.code, h.code, e.message);
+      assert.match(e.message, h.message);
+      assert.doesNotMatch(`${e.message} ${JSON.stringify(e.context)}`, /pw-secret-1/);
       return true;
     });
   });
 }
+
+test('the opening is one write: greeting, username/password and CONNECT arrive before any answer', async (t) => {
+  const chunks: Buffer[] = [];
+  const srv = await fakeSocks((c, s, n) => {
+    chunks.push(c);
+    if (n === 0) s.write(Buffer.from([5, 2, 1, 0, 5, 0, 0, 1, 127, 0, 0, 1, 0x1f, 0x90]));
+  });
+  t.after(() => srv.close());
+  const ob = socks5(srv.port, { username: 'u1', password: 'pw' });
+  const sock = await ob.dialTcp({ host: 'example.com', ip: '', port: 443 }, meta());
+  sock.destroy();
+  const all = Buffer.concat(chunks);
+  const want = Buffer.concat([
+    Buffer.from([5, 1, 2]), // one method offered: USERNAME/PASSWORD
+    Buffer.from([1, 2]), Buffer.from('u1'), Buffer.from([2]), Buffer.from('pw'),
+    Buffer.from([5, 1, 0, 3, 11]), Buffer.from('example.com'), Buffer.from([1, 187]),
+  ]);
+  assert.deepEqual(chunks[0], want, 'everything in the first segment, before the server answered');
+  assert.deepEqual(all, want);
+});
+
+test('without credentials the greeting offers only NO AUTH and the request follows at once', async (t) => {
+  let first: Buffer | undefined;
+  const srv = await fakeSocks((c, s, n) => {
+    if (n === 0) {
+      first = c;
+      s.write(Buffer.from([5, 0, 5, 0, 0, 1, 127, 0, 0, 1, 0, 80]));
+    }
+  });
+  t.after(() => srv.close());
+  const sock = await socks5(srv.port).dialTcp({ host: '', ip: '203.0.113.9', port: 8080 }, meta());
+  sock.destroy();
+  assert.deepEqual(first, Buffer.from([5, 1, 0, 5, 1, 0, 1, 203, 0, 113, 9, 0x1f, 0x90]));
+});
+
+test('replies split byte by byte are reassembled', async (t) => {
+  const srv = await scripted({ answer: [5, 2, 1, 0, 5, 0, 0, 4, ...new Array(15).fill(0), 1, 0x01, 0xbb], split: true });
+  t.after(() => srv.close());
+  const ob = socks5(srv.port, { username: 'u', password: 'p' });
+  const m = meta();
+  const sock = await ob.dialTcp({ host: 'example.com', ip: '', port: 443 }, m);
+  sock.destroy();
+});
+
+test('UDP ASSOCIATE: bytes after the reply on the control connection are a protocol error', async (t) => {
+  const srv = await fakeSocks((_c, s, n) => n === 0 && s.write(Buffer.from([5, 0, 5, 0, 0, 1, 127, 0, 0, 1, 0x30, 0x39, 0xde, 0xad])));
+  t.after(() => srv.close());
+  await assert.rejects(socks5(srv.port).dialUdp(meta({ network: 'udp' })), (e: unknown) => {
+    assert.ok(e instanceof SyError);
+    assert.equal(e.code, 'SY_ERR_NET_SOCKS_HANDSHAKE');
+    assert.match(e.message, /2 unexpected bytes after the UDP ASSOCIATE reply/);
+    return true;
+  });
+});
+
+test('credentials over 255 bytes are a coded error that does not quote them; nothing is sent', async (t) => {
+  const got: Buffer[] = [];
+  const srv = await fakeSocks((c) => got.push(c));
+  t.after(() => srv.close());
+  const long = 'x'.repeat(300);
+  await assert.rejects(socks5(srv.port, { username: 'u', password: long }).dialTcp({ host: 'a.example', ip: '', port: 80 }, meta()), (e: unknown) => {
+    assert.ok(e instanceof SyError);
+    assert.equal(e.code, 'SY_ERR_NET_SOCKS_AUTH');
+    assert.doesNotMatch(`${e.message} ${JSON.stringify(e.context)}`, /xxxx/);
+    return true;
+  });
+  await new Promise((r) => setTimeout(r, 20));
+  assert.equal(got.length, 0);
+});
 
 test('a refused upstream port is SY_ERR_NET_DIAL', async () => {
   const srv = await fakeSocks(() => {});
@@ -174,8 +285,9 @@ test('a refused upstream port is SY_ERR_NET_DIAL', async () => {
 
 test('bytes sent by the server right after the reply are not lost', async (t) => {
   const srv = await fakeSocks((_c, s, n) => {
-    if (n === 0) s.write(Buffer.from([5, 0]));
-    else s.write(Buffer.concat([Buffer.from([5, 0, 0, 1, 127, 0, 0, 1, 0, 80]), Buffer.from('server-first')]));
+    if (n !== 0) return; // pipelined: greeting and request arrive together
+    s.write(Buffer.from([5, 0]));
+    s.write(Buffer.concat([Buffer.from([5, 0, 0, 1, 127, 0, 0, 1, 0, 80]), Buffer.from('server-first')]));
   });
   t.after(() => srv.close());
   const sock = await socks5(srv.port).dialTcp({ host: 'example.com', ip: '', port: 25 }, meta());
@@ -205,8 +317,9 @@ test('UDP replies: malformed, fragmented and foreign datagrams are dropped and c
     foreign.close();
   });
   const srv = await fakeSocks((_c, s, n) => {
-    if (n === 0) s.write(Buffer.from([5, 0]));
-    else s.write(Buffer.from([5, 0, 0, 1, 127, 0, 0, 1, relayPort >> 8, relayPort & 255]));
+    if (n !== 0) return; // pipelined: greeting and request arrive together
+    s.write(Buffer.from([5, 0]));
+    s.write(Buffer.from([5, 0, 0, 1, 127, 0, 0, 1, relayPort >> 8, relayPort & 255]));
   });
   t.after(() => srv.close());
   const flow = (await socks5(srv.port).dialUdp(meta({ network: 'udp' }))) as Socks5UdpFlow;
@@ -232,8 +345,10 @@ test('UDP replies: malformed, fragmented and foreign datagrams are dropped and c
 test('SOCKS5 UDP flow closes after its idle timeout, and the control connection with it', async (t) => {
   let controlClosed = false;
   const srv = await fakeSocks((_c, s, n) => {
-    if (n === 0) s.write(Buffer.from([5, 0]));
-    else {
+    // pipelined: greeting and request arrive together; answer both at once
+    if (n !== 0) return;
+    s.write(Buffer.from([5, 0]));
+    {
       s.write(Buffer.from([5, 0, 0, 1, 127, 0, 0, 1, 0, 9]));
       s.on('close', () => (controlClosed = true));
     }
@@ -250,7 +365,7 @@ test('SOCKS5 UDP flow closes after its idle timeout, and the control connection 
 });
 
 test('SOCKS5 server given by name is resolved through the injected resolver', async (t) => {
-  const srv = await fakeSocks((_c, s, n) => s.write(Buffer.from(n === 0 ? [5, 0] : [5, 0, 0, 1, 0, 0, 0, 0, 0, 0])));
+  const srv = await fakeSocks((_c, s, n) => n === 0 && s.write(Buffer.from([5, 0, 5, 0, 0, 1, 0, 0, 0, 0, 0, 0])));
   t.after(() => srv.close());
   const resolver = tableResolver({ 'proxy.example': ['127.0.0.1'] });
   const ob = new Socks5Outbound(
