@@ -31,6 +31,7 @@ export type { Engine } from './engine/types.js';
 import { sniffPorts } from './engine/sniff-ports.js';
 import { systemResolver } from './engine/system-resolver.js';
 import { createProcessLookup } from './engine/process-lookup.js';
+import { dialByRules, startGeoData, type GeoDataDeps, type GeoDataHandle } from './engine/geodata.js';
 
 /** The native zero-copy relay as the engine uses it (native/index.ts createSpliceRelay). */
 interface NativeSplice {
@@ -53,6 +54,8 @@ export interface EngineOptions {
   profilesHome?: string | null;
   /** Runs nft/ip/sysctl (tests may prefix it). */
   run?: RunCommand;
+  /** Geodata download tuning (tests: short backoff / interval, a private CA). */
+  geodata?: Pick<GeoDataDeps, 'backoffBaseMs' | 'intervalS' | 'timeoutMs' | 'ca'>;
 }
 
 
@@ -171,6 +174,26 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
     });
     started.push({ start: async () => {}, close: async () => tunnel.close() });
 
+    // Geodata (GeoSite.dat, ASN.mmdb): missing data the rules need is
+    // downloaded in the background through the rules; when it lands the rules
+    // are recompiled from the same config (new generation, connections kept).
+    const routeDeps = { engine: () => gen.rules, mode: () => mode, outbounds: () => gen.outbounds, resolver };
+    const recompile = async (why: string) => {
+      const next = await buildGeneration(config, { sockets: sockets.outbound, resolver, state, geoip, logger: log });
+      const old = gen;
+      gen = genRef = next;
+      gen.outbounds.start();
+      old.outbounds.close();
+      log.info('rules recompiled', { why, rules: gen.rules.rules.length });
+    };
+    let geodata: GeoDataHandle | null = null;
+    const startGeo = () => {
+      geodata?.stop();
+      geodata = startGeoData({ ...opts.geodata, config, dial: dialByRules(routeDeps, 'geodata'), logger: log, onUpdated: (kind) => recompile(`${kind} data updated`) });
+    };
+    startGeo();
+    started.push({ start: async () => {}, close: async () => geodata?.stop() });
+
     // Inbounds.
     if (config.tproxyPort > 0) {
       if (!native) throw new SyError('SY_ERR_ENGINE_NATIVE_MISSING', { where: 'tproxy-port', detail: 'TPROXY needs the native addon; set tproxy-port: 0 to run without it' });
@@ -242,6 +265,7 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
     const engine: Engine = {
       config: () => config,
       generation: () => gen,
+      geodata: () => geodata,
       tracker,
       dns,
       tunnel,
@@ -305,6 +329,7 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
         if (!state.get('mode')) mode = next.mode;
         gen.outbounds.start();
         old.outbounds.close();
+        startGeo();
         log.info('config reloaded', { file, rules: gen.rules.rules.length });
       },
       async stop() {

@@ -67,6 +67,9 @@ export function generalHandlers(cx: SectionContext): Record<string, Handler> {
       const s = readString(d, e.value, e.key, 'a path to a Country .mmdb file');
       if (s !== undefined) draft.geoipDatabase = s === '' ? '' : resolve(home, s);
     },
+    'geox-url': (e) => readGeoxUrl(cx, e),
+    'geo-auto-update': (e) => set(draft, 'geoAutoUpdate', readBool(d, e.value, e.key)),
+    'geo-update-interval': (e) => set(draft, 'geoUpdateInterval', readInt(d, e.value, e.key, 1, 24 * 365, 'hours')),
     hosts: (e) => readHosts(cx, e),
     sniffer: (e) => readSniffer(cx, e),
   };
@@ -104,6 +107,26 @@ function readCors(cx: SectionContext, e: LEntry): void {
     (x) => reportOtherKey(d, x, `${e.key}.${x.key}`, ['allow-origins', 'allow-private-network'], () => false, cx.ignored),
   );
   cx.draft.externalControllerCors = cors;
+}
+
+/** mihomo's geox-url: geosite and asn are used; geoip / mmdb are accepted and ignored (switchyard's GeoIP is geoip-database). */
+function readGeoxUrl(cx: SectionContext, e: LEntry): void {
+  const { d } = cx;
+  const map = readMap(d, e.value, e.key, 'a mapping with geosite, asn (geoip, mmdb are ignored)');
+  if (!map) return;
+  const out = { geosite: '', asn: '' };
+  const url = (k: 'geosite' | 'asn') => (x: LEntry) => {
+    const s = readString(d, x.value, `geox-url.${x.key}`, 'an http(s):// URL');
+    if (s === undefined) return;
+    if (s !== '' && !/^https?:\/\/[^\s/]+/i.test(s)) {
+      d.error('SY_ERR_CONFIG_BAD_ADDRESS', x.value.pos, `geox-url.${x.key}`, { value: s, expected: 'an http:// or https:// URL' });
+      return;
+    }
+    out[k] = s;
+  };
+  const ignoredKeys = new Set(['geoip', 'mmdb']);
+  forEachEntry(map, { geosite: url('geosite'), asn: url('asn') }, (x) => reportOtherKey(d, x, `geox-url.${x.key}`, ['geosite', 'asn', ...ignoredKeys], (k) => ignoredKeys.has(k), cx.ignored));
+  cx.draft.geoxUrl = out;
 }
 
 function readHosts(cx: SectionContext, e: LEntry): void {

@@ -6,7 +6,7 @@ import type { LEntry } from './yaml-tree.js';
 /** Top-level Clash/mihomo keys switchyard accepts without implementing them. */
 export const IGNORED_TOP_KEYS: ReadonlySet<string> = new Set([
   'port', 'socks-port', 'redir-port', 'tun', 'profile', 'experimental', 'geodata-mode', 'geodata-loader',
-  'geox-url', 'geo-auto-update', 'geo-update-interval', 'geosite-matcher', 'global-client-fingerprint',
+  'geosite-matcher', 'global-client-fingerprint',
   'unified-delay', 'tcp-concurrent', 'keep-alive-interval', 'keep-alive-idle', 'disable-keep-alive',
   'authentication', 'skip-auth-prefixes', 'lan-allowed-ips', 'lan-disallowed-ips', 'interface-name',
   'sub-rules', 'listeners', 'ntp', 'external-controller-tls', 'external-controller-unix',

@@ -164,6 +164,9 @@ function withDefaults(draft: Draft, file: string, home: string, ignored: { key: 
     proxyProviders: draft.proxyProviders ?? {},
     rules: draft.rules ?? [],
     ...(draft.subRules ? { subRules: draft.subRules } : {}),
+    ...(draft.geoxUrl ? { geoxUrl: draft.geoxUrl } : {}),
+    ...(draft.geoAutoUpdate !== undefined ? { geoAutoUpdate: draft.geoAutoUpdate } : {}),
+    ...(draft.geoUpdateInterval !== undefined ? { geoUpdateInterval: draft.geoUpdateInterval } : {}),
     ignored,
   };
 }

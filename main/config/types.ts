@@ -228,6 +228,12 @@ export interface Config {
   readonly rules: readonly RuleLine[];
   /** `sub-rules:` name → its rule lines (targets, SUB-RULE nesting); absent = none. */
   readonly subRules?: Readonly<Record<string, readonly RuleLine[]>>;
+  /** `geox-url` (mihomo's key): where GeoSite.dat and the ASN mmdb are downloaded from; absent = mihomo's defaults. */
+  readonly geoxUrl?: { readonly geosite: string; readonly asn: string };
+  /** `geo-auto-update`: refresh the geodata periodically (default false). */
+  readonly geoAutoUpdate?: boolean;
+  /** `geo-update-interval`: hours between refreshes (mihomo default 24). */
+  readonly geoUpdateInterval?: number;
   /** Clash keys that were accepted but are ignored, with where they were. */
   readonly ignored: readonly { readonly key: string; readonly where: Where }[];
 }

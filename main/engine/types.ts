@@ -5,10 +5,13 @@ import type { DnsService } from '../dns/index.js';
 import type { Tunnel } from '../tunnel/tunnel.js';
 import type { StateStore } from './state-store.js';
 import type { Generation } from './generation.js';
+import type { GeoDataHandle } from './geodata.js';
 
 export interface Engine {
   config(): Config;
   generation(): Generation;
+  /** The background geodata downloader of the loaded config (null before start). */
+  geodata?(): GeoDataHandle | null;
   readonly tracker: ConnectionTable;
   readonly dns: DnsService;
   readonly tunnel: Tunnel;

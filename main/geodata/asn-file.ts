@@ -80,17 +80,36 @@ export function openAsnBuffer(db: Buffer, where: string): AsnLookup & { organiza
   };
 }
 
+/** Addresses every real GeoLite2-ASN database holds (anycast resolvers); never contacted, only looked up. */
+const PROBES = ['1.1.1.1', '8.8.8.8', '9.9.9.9', '208.67.222.222'] as const;
+
 /**
- * Validates a downloaded body: an ASN mmdb with at least one record carrying
- * `autonomous_system_number` among a few probe addresses (or the type says
- * ASN and the tree is non-empty). Throws SY_ERR_RULE_ASN_DB.
+ * Validates a downloaded body before it replaces the last good copy: a
+ * MaxMind DB of an ASN type, non-empty, and any record found at the probe
+ * addresses carries a numeric `autonomous_system_number` (GeoLite2-ASN
+ * fields). Returns a summary; throws SY_ERR_RULE_ASN_DB.
  */
-export function validateAsn(db: Buffer, where: string, probes: readonly string[] = []): void {
+export function validateAsn(db: Buffer, where: string): string {
   const r = openAsnBuffer(db, where);
   if ((r.size ?? 0) === 0) throw new SyError('SY_ERR_RULE_ASN_DB', { where, detail: 'the database is empty' });
-  if (probes.length > 0 && !probes.some((ip) => r.asn(ip) !== null)) {
-    throw new SyError('SY_ERR_RULE_ASN_DB', { where, value: probes.join(', '), detail: 'no autonomous_system_number for any probe address' });
+  let reader: Reader<Response>;
+  try {
+    reader = new Reader<Response>(db);
+  } catch (cause) {
+    throw new SyError('SY_ERR_RULE_ASN_DB', { where, cause });
   }
+  for (const ip of PROBES) {
+    let rec: unknown;
+    try {
+      rec = reader.get(ip);
+    } catch {
+      rec = null;
+    }
+    if (rec && typeof (rec as AsnRecord).autonomous_system_number !== 'number') {
+      throw new SyError('SY_ERR_RULE_ASN_DB', { where, value: ip, detail: 'its records lack autonomous_system_number (not GeoLite2-ASN fields)' });
+    }
+  }
+  return `${String(reader.metadata.databaseType)}, ${r.size} nodes`;
 }
 
 /** Opens `path` now; SY_ERR_RULE_ASN_DB when unreadable or malformed. */

@@ -25,6 +25,8 @@ export interface RefreshDeps {
   readonly random?: () => number;
   /** First retry delay after a failure; default 30 s. */
   readonly backoffBaseMs?: number;
+  /** What is refreshed, for the failure warning (default 'rule provider'). */
+  readonly label?: string;
 }
 
 export interface RefreshHandle {
@@ -59,7 +61,7 @@ export function startRefresh(items: readonly RefreshItem[], deps: RefreshDeps): 
         (e: unknown) => {
           const n = failures + 1;
           const next = backoff(n, it.interval, base, random);
-          deps.logger.warn('rule provider refresh failed; retrying later', { provider: it.provider.name, failures: n, retryInMs: next, error: e });
+          deps.logger.warn(`${deps.label ?? 'rule provider'} refresh failed; retrying later`, { provider: it.provider.name, failures: n, retryInMs: next, error: e });
           schedule(it, next, n);
         },
       );
