@@ -50,9 +50,6 @@ export interface MatchState {
   resolved: boolean;
   /** Process lookup was attempted. */
   processLooked: boolean;
-  /** Cached GeoIP lookups for this connection. */
-  dstCountry?: string | null;
-  srcCountry?: string | null;
   /** Engine-private per-connection scratch (parsed addresses, normalised host); callers leave it unset. */
   scratch?: unknown;
 }

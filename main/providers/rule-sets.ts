@@ -5,6 +5,7 @@ import type { Metadata } from '../core/metadata.js';
 import type { MatchState } from '../core/rule.js';
 import type { Cond } from '../rules/cond.js';
 import { ctxOf, type MatchCtx } from '../rules/ctx.js';
+import type { HostIndexSink } from '../rules/cond.js';
 import type { CtxMatcher } from '../rules/matchers/rule-set.js';
 import type { DomainSet } from '../rules/sets/domain-set.js';
 import type { IpSet } from '../rules/sets/ip-set.js';
@@ -34,6 +35,12 @@ export class DomainRuleSet extends BaseSet {
   }
   matchCtx(c: MatchCtx): boolean {
     return c.host !== '' && this.set.has(c.host, c.suffixOffsets(), c.suffixHashes());
+  }
+  indexHost(into: HostIndexSink, idx: number): void {
+    this.set.forEachName((name, hash, flags) => into.addName(name, hash, flags, idx));
+  }
+  matchRest(c: MatchCtx): boolean {
+    return this.set.hasRest(c.host);
   }
 }
 
@@ -82,6 +89,19 @@ export class ClassicalRuleSet extends BaseSet {
   matchCtx(c: MatchCtx, swap: boolean): boolean {
     const p = this.p;
     if (c.host !== '' && (p.domains.has(c.host, c.suffixOffsets(), c.suffixHashes()) || p.keywords.has(c.host))) return true;
+    return this.matchAddrs(c, swap);
+  }
+  indexHost(into: HostIndexSink, idx: number): void {
+    this.p.domains.forEachName((name, hash, flags) => into.addName(name, hash, flags, idx));
+    for (const w of this.p.keywords.words) into.addKeyword(w, idx);
+  }
+  /** matchCtx() without the DOMAIN / DOMAIN-SUFFIX / DOMAIN-KEYWORD entries. */
+  matchRest(c: MatchCtx, swap: boolean): boolean {
+    return this.p.domains.hasRest(c.host) || this.matchAddrs(c, swap);
+  }
+  /** The IP entries and the rest of the entries, tested in order. */
+  private matchAddrs(c: MatchCtx, swap: boolean): boolean {
+    const p = this.p;
     if (!p.dstIps.empty) {
       const dst = swap ? c.src : c.dst;
       if (dst.fam !== 0 && p.dstIps.has(dst)) return true;

@@ -30,9 +30,21 @@ export class MatchCtx {
   pendK = -1;
   /** Target of the sub-rule a SUB-RULE matched (set by SubRuleCond.match). */
   subTarget = '';
+  /**
+   * GeoIP country of dst / src for this connection (upper case; null = none;
+   * undefined = not looked up yet). Kept here, not in MatchState, so a
+   * decision writes nothing into the caller's objects.
+   */
+  dstCountry: string | null | undefined = undefined;
+  srcCountry: string | null | undefined = undefined;
+  /** The engine's HostIndex answer for `host` (valid while hostIxOf is that index). */
+  hostFirst = -1;
+  hostIxOf: object | null = null;
 
+  private sfxHash2: number[] | null = null;
   private readonly offBuf: number[] = [];
   private readonly hashBuf: number[] = [];
+  private readonly hash2Buf: number[] = [];
 
   /** Forgets everything (the engine reuses contexts across decisions). */
   reset(): this {
@@ -42,7 +54,11 @@ export class MatchCtx {
     this.sfx = null;
     this.sfxOff = null;
     this.sfxHash = null;
+    this.sfxHash2 = null;
     this.pendSeg = null;
+    this.dstCountry = undefined;
+    this.srcCountry = undefined;
+    this.hostIxOf = null;
     return this;
   }
 
@@ -57,14 +73,13 @@ export class MatchCtx {
       this.sfx = null;
       this.sfxOff = null;
       this.sfxHash = null;
+      this.sfxHash2 = null;
+      this.hostIxOf = null;
     }
     if (meta.dstIP !== this.dstRaw) {
       this.dstRaw = meta.dstIP;
       parseAddr(meta.dstIP, this.dst);
-      // The cached country belonged to the old IP. (Assign only when set: adding
-      // the property to a fresh state object costs a map transition and a
-      // property-array allocation per decision.)
-      if (state.dstCountry !== undefined) state.dstCountry = undefined;
+      this.dstCountry = undefined; // the cached country belonged to the old IP
     }
     return this;
   }
@@ -75,7 +90,7 @@ export class MatchCtx {
     if (raw !== this.srcRaw) {
       this.srcRaw = raw;
       parseAddr(raw, this.srcAddr);
-      if (this.state.srcCountry !== undefined) this.state.srcCountry = undefined;
+      this.srcCountry = undefined;
     }
     return this.srcAddr;
   }
@@ -123,6 +138,25 @@ export class MatchCtx {
     this.sfxHash = out;
     return out;
   }
+
+  /** nameHash2() of each suffix (a second, independent hash), like suffixHashes(). */
+  suffixHashes2(): number[] {
+    if (this.sfxHash2) return this.sfxHash2;
+    const h = this.host;
+    const n = this.suffixOffsets().length;
+    const out = this.hash2Buf;
+    out.length = n;
+    let x = HASH2_SEED;
+    let k = n - 1;
+    for (let i = h.length - 1; i >= 0; i--) {
+      const ch = h.charCodeAt(i);
+      if (ch === 46) out[k--] = x;
+      x = Math.imul(x + ch, 0x5bd1e995) ^ (x >>> 15);
+    }
+    if (k === 0) out[0] = x;
+    this.sfxHash2 = out;
+    return out;
+  }
 }
 
 /** normalizeHost, with a no-allocation path for hosts that are already normal. */
@@ -136,6 +170,14 @@ function hostKey(h: string): string {
 }
 
 const HASH_SEED = 0x811c9dc5 | 0;
+const HASH2_SEED = 0x2545f491 | 0;
+
+/** A second 32-bit hash, independent of nameHash(), with the same suffix property (last to first). */
+export function nameHash2(name: string): number {
+  let x = HASH2_SEED;
+  for (let i = name.length - 1; i >= 0; i--) x = Math.imul(x + name.charCodeAt(i), 0x5bd1e995) ^ (x >>> 15);
+  return x;
+}
 
 /** FNV-1a over the name's characters from last to first (so every suffix hash falls out of one pass). */
 export function nameHash(name: string): number {

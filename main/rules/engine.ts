@@ -18,7 +18,8 @@ import type {
 } from '../core/rule.js';
 import { SyError, SyErrorList } from '../core/errors.js';
 import { splitRuleLine } from '../config/rule-line.js';
-import type { Cond } from './cond.js';
+import { isHostIndexed, type Cond, type HostIndexed } from './cond.js';
+import { HostIndex } from './sets/host-index.js';
 import { MatchCtx, ctxOf } from './ctx.js';
 import { compileCond, type CompileEnv } from './compile.js';
 import type { GeoIpReader } from './matchers/geoip.js';
@@ -47,6 +48,8 @@ export interface EngineDeps {
    * rules are inactive, with a located warning each.
    */
   readonly geosite?: GeoSiteSource | null;
+  /** false: match host names rule by rule, without the HostIndex (tests compare both). Default true. */
+  readonly hostIndex?: boolean;
 }
 
 const NONE = 0x7fffffff;
@@ -73,6 +76,14 @@ export class CompiledEngine implements RuleEngine {
   private readonly needProcess: MatchStep[];
   /** The segment containing each rule index (undefined for RULE-SET rules and short runs). */
   private readonly segOf: (Segment | undefined)[];
+  /** Host-name entries of every HostIndexed rule (null: none); tokens[i] = the data it was built from. */
+  private hostIx: HostIndex | null = null;
+  private readonly tokens: unknown[];
+  private readonly indexed: Uint8Array;
+  /** A provider's data changed since hostIx was built: rebuild (rate-limited). */
+  private stale = false;
+  private builtAt = 0;
+  private readonly testFn = (c: MatchCtx, i: number, cond: Cond): boolean => this.test(c, i, cond);
 
   constructor(
     infos: RuleInfo[],
@@ -82,6 +93,7 @@ export class CompiledEngine implements RuleEngine {
     private readonly targets: TargetCheck,
     private readonly processMode: 'strict' | 'always' | 'off',
     readonly warnings: readonly SyError[],
+    useHostIndex = true,
   ) {
     this.rules = infos;
     this.n = infos.length;
@@ -95,22 +107,76 @@ export class CompiledEngine implements RuleEngine {
     this.needIp = infos.map((_, at) => Object.freeze({ done: false as const, need: 'ip' as const, at }));
     this.needProcess = infos.map((_, at) => Object.freeze({ done: false as const, need: 'process' as const, at }));
     this.steps = infos.map((r) => Object.freeze({ done: true as const, decision: Object.freeze({ target: r.target, rule: r }) }));
+    this.tokens = new Array(this.n).fill(undefined);
+    this.indexed = new Uint8Array(this.n);
+    if (useHostIndex) this.refreshHostIndex();
+  }
+
+  /**
+   * (Re)builds the HostIndex from every HostIndexed rule's current data. The
+   * engine does this itself (at most every 5 s) after it notices a provider
+   * update; an owner that knows of one may call it at once.
+   */
+  refreshHostIndex(): void {
+    let expected = 0;
+    for (let i = 0; i < this.n; i++) {
+      const c = this.conds[i]!;
+      if (isHostIndexed(c)) {
+        this.indexed[i] = 1;
+        expected += Math.max(1, c.size);
+      }
+    }
+    const ix = new HostIndex(expected);
+    for (let i = 0; i < this.n; i++) if (this.indexed[i] === 1) this.tokens[i] = (this.conds[i] as HostIndexed).indexHost(ix, i);
+    this.hostIx = ix.size > 0 || ix.keywordCount > 0 ? ix.seal() : null;
+    this.stale = false;
+    this.builtAt = Date.now();
+  }
+
+  /** The HostIndex answer for the context's host (cached in the context); -1 when there is none. */
+  private hostFirst(c: MatchCtx): number {
+    const ix = this.hostIx;
+    if (ix === null || c.host === '') return -1;
+    if (c.hostIxOf !== ix) {
+      c.hostIxOf = ix;
+      c.hostFirst = ix.first(c);
+    }
+    return c.hostFirst;
+  }
+
+  /** Does rule i's condition match? Uses the HostIndex answer where it is current. */
+  private test(c: MatchCtx, i: number, cond: Cond): boolean {
+    if (this.indexed[i] === 1 && c.host !== '') {
+      const hc = cond as HostIndexed;
+      if (hc.hostToken() !== this.tokens[i]) {
+        this.stale = true;
+        return cond.match(c, false);
+      }
+      const f = this.hostFirst(c);
+      if (f === i) return true;
+      if (f > i || this.hostIx === null) return hc.matchRest(c, false);
+    }
+    return cond.match(c, false);
   }
 
   matchFrom(meta: Metadata, state: MatchState, from: number): MatchStep {
+    // The context lives in state.scratch only while a decision is suspended
+    // (a lookup pending); a decision made in one run writes nothing into the
+    // caller's state, so its objects keep their shape.
     let c = state.scratch as MatchCtx | undefined;
-    if (!(c instanceof MatchCtx)) {
+    const held = c instanceof MatchCtx;
+    if (!held) {
       c = this.pool.pop() ?? new MatchCtx();
       c.reset();
-      state.scratch = c;
     }
-    c.refresh(meta, state);
-    const step = this.run(c, meta, state, from);
+    c!.refresh(meta, state);
+    const step = this.run(c!, meta, state, from);
+    if (this.stale && Date.now() - this.builtAt > 5000) this.refreshHostIndex();
     if (step.done) {
       // The decision is final: hand the context back for the next connection.
-      state.scratch = undefined;
-      if (this.pool.length < 64) this.pool.push(c);
-    }
+      if (held) state.scratch = undefined;
+      if (this.pool.length < 64) this.pool.push(c!);
+    } else if (!held) state.scratch = c;
     return step;
   }
 
@@ -132,7 +198,7 @@ export class CompiledEngine implements RuleEngine {
           // Resumed after a process lookup: only process rules can have changed.
           const best = seg.firstProcess(c, i, c.pendK < 0 ? NONE : c.pendK);
           k = best === NONE ? -1 : best;
-        } else k = seg.first(c);
+        } else k = seg.first(c, this.hostFirst(c), this.testFn);
         c.pendSeg = null;
         if (k >= 0 && k < i) {
           // A rule before `i` matches only now (e.g. after resolution): mihomo
@@ -166,7 +232,7 @@ export class CompiledEngine implements RuleEngine {
         if (!state.resolved && meta.dstIP === '' && c.host !== '' && !params[i]!.noResolve && cond.needsIp) {
           return this.needIp[i]!;
         }
-        if (!cond.match(c, false)) {
+        if (!this.test(c, i, cond)) {
           i++;
           continue;
         }
@@ -320,7 +386,7 @@ export function compileRules(config: Config, deps: EngineDeps): CompiledEngine {
   errors.push(...subRules.errors);
   if (errors.length > 0) throw new SyErrorList('SY_ERR_RULE_COMPILE', errors);
   for (const w of warnings) deps.logger.warn(w.message, { code: w.code });
-  return new CompiledEngine(infos, conds, params, buildSegments(conds, params), deps.targets, config.findProcessMode, warnings);
+  return new CompiledEngine(infos, conds, params, buildSegments(conds, params), deps.targets, config.findProcessMode, warnings, deps.hostIndex !== false);
 }
 
 /** Does any rule (or sub-rule) use ASN data? (Only then is ASN.mmdb read.) */

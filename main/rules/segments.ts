@@ -159,11 +159,20 @@ export class Segment {
     return best;
   }
 
-  /** Smallest matching rule index in [start, end), or -1. */
-  first(c: MatchCtx): number {
+  /**
+   * Smallest matching rule index in [start, end), or -1. `f` is the engine's
+   * HostIndex answer for the host (-1: none available): the smallest index of
+   * the whole list whose host-name entries match, so when it is >= start it
+   * settles every DOMAIN / DOMAIN-SUFFIX / DOMAIN-KEYWORD rule here at once;
+   * below start (an earlier match was passed over) the segment's own tables
+   * answer. `test` matches one other rule (the engine's, index-aware).
+   */
+  first(c: MatchCtx, f: number, test: (c: MatchCtx, idx: number, cond: Cond) => boolean): number {
     let best = NONE;
     const host = c.host;
-    if (host !== '') {
+    if (f >= this.start) {
+      if (f < this.end) best = f;
+    } else if (host !== '') {
       const hashes = c.suffixHashes();
       if (this.exact.size > 0) {
         const v = this.exact.get(host, 0, hashes[0]!);
@@ -194,7 +203,7 @@ export class Segment {
     if (!this.src.empty && c.src.fam !== 0) best = this.src.first(c.src, best);
     for (const o of this.others) {
       if (o.idx >= best) break;
-      if (o.cond.match(c, false)) {
+      if (test(c, o.idx, o.cond)) {
         best = o.idx;
         break;
       }

@@ -1,16 +1,26 @@
 // DOMAIN: the (normalised) host equals the payload.
-import type { Cond } from '../cond.js';
+import type { HostIndexed, HostIndexSink } from '../cond.js';
 import type { MatchCtx } from '../ctx.js';
 import { cleanName } from '../sets/domain-set.js';
 import { fail } from './params.js';
 
-export class DomainCond implements Cond {
+export class DomainCond implements HostIndexed {
   readonly needsIp = false;
   readonly needsProcess = false;
   readonly size = -1;
   constructor(readonly name: string) {}
   match(c: MatchCtx): boolean {
     return c.host === this.name;
+  }
+  indexHost(into: HostIndexSink, idx: number): unknown {
+    into.addExact(this.name, idx);
+    return this;
+  }
+  hostToken(): unknown {
+    return this;
+  }
+  matchRest(): boolean {
+    return false;
   }
 }
 
@@ -22,6 +32,6 @@ export function domainPayload(payload: string, where: string): string {
   return n;
 }
 
-export function compileDomain(payload: string, where: string): Cond {
+export function compileDomain(payload: string, where: string): DomainCond {
   return new DomainCond(domainPayload(payload, where));
 }

@@ -53,15 +53,14 @@ export class GeoIpCond implements Cond {
     const a: Addr = useSrc ? c.src : c.dst;
     if (a.fam === 0) return false;
     if (this.lan) return this.lan.has(a);
-    const st = c.state;
-    let cc = useSrc ? st.srcCountry : st.dstCountry;
+    let cc = useSrc ? c.srcCountry : c.dstCountry;
     if (cc === undefined) {
       const geo = this.geo;
       const raw = useSrc ? c.meta.srcIP : c.meta.dstIP;
       cc = geo === null ? null : geo.countryAddr ? geo.countryAddr(a, raw) : geo.country(normalizeIp(raw));
       cc = cc ? cc.toUpperCase() : null;
-      if (useSrc) st.srcCountry = cc;
-      else st.dstCountry = cc;
+      if (useSrc) c.srcCountry = cc;
+      else c.dstCountry = cc;
     }
     return cc === this.code;
   }

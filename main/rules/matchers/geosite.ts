@@ -7,7 +7,7 @@
 // category the data lacks is a located error (as in mihomo).
 import { SyError } from '../../core/errors.js';
 import { newMetadata } from '../../core/metadata.js';
-import type { Cond } from '../cond.js';
+import type { Cond, HostIndexed, HostIndexSink } from '../cond.js';
 import { ctxOf, type MatchCtx } from '../ctx.js';
 import { cleanName, DomainSet } from '../sets/domain-set.js';
 import { KeywordSet } from '../sets/keyword-set.js';
@@ -24,7 +24,7 @@ export interface GeoSiteSource {
 
 const PLAIN = /^[a-z0-9_-]+(?:\.[a-z0-9_-]+)*$/;
 
-export class GeoSiteCond implements Cond {
+export class GeoSiteCond implements HostIndexed {
   readonly needsIp = false;
   readonly needsProcess = false;
   constructor(
@@ -39,6 +39,21 @@ export class GeoSiteCond implements Cond {
     if (h === '') return false;
     if (this.domains.has(h, c.suffixOffsets(), c.suffixHashes())) return true;
     if (this.keywords.has(h)) return true;
+    for (const re of this.regexes) if (re.test(h)) return true;
+    return false;
+  }
+  indexHost(into: HostIndexSink, idx: number): unknown {
+    this.domains.forEachName((name, hash, flags) => into.addName(name, hash, flags, idx));
+    for (const w of this.keywords.words) into.addKeyword(w, idx);
+    return this;
+  }
+  hostToken(): unknown {
+    return this;
+  }
+  matchRest(c: MatchCtx): boolean {
+    const h = c.host;
+    if (h === '') return false;
+    if (this.domains.hasRest(h)) return true;
     for (const re of this.regexes) if (re.test(h)) return true;
     return false;
   }

@@ -5,10 +5,10 @@
 import { normalizeHost } from '../../core/address.js';
 import { NameTable } from './name-table.js';
 
-const EXACT = 1; // example.com
-const PLUS = 2; // +.example.com: itself and any subdomain
-const DOT = 4; // .example.com: any subdomain, not itself
-const STAR1 = 8; // *.example.com: exactly one more label
+export const EXACT = 1; // example.com
+export const PLUS = 2; // +.example.com: itself and any subdomain
+export const DOT = 4; // .example.com: any subdomain, not itself
+export const STAR1 = 8; // *.example.com: exactly one more label
 
 const NAME_RE = /^[a-z0-9_*-]+(?:\.[a-z0-9_*-]+)*$/;
 
@@ -97,6 +97,22 @@ export class DomainSet {
         if (f > 0 && (f & (PLUS | DOT)) !== 0) return true;
       }
     }
+    return this.patterns.length > 0 && this.matchPatterns(host);
+  }
+
+  /**
+   * Calls fn(name, hash, flags) for every hashed name (flags: EXACT | PLUS |
+   * DOT | STAR1). The entries not listed — `*` inside a name and a lone `*` —
+   * are what hasRest() tests: has() === (some listed name matches) || hasRest().
+   */
+  forEachName(fn: (name: string, hash: number, flags: number) => void): void {
+    this.flags.forEach(fn);
+  }
+
+  /** The part of has() that forEachName() does not list. */
+  hasRest(host: string): boolean {
+    if (host === '') return false;
+    if (this.starAll && host.indexOf('.') < 0) return true;
     return this.patterns.length > 0 && this.matchPatterns(host);
   }
 

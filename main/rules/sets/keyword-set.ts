@@ -4,13 +4,17 @@ import { KeywordIndex } from './keyword-index.js';
 
 export class KeywordSet {
   private readonly index = new KeywordIndex();
+  /** The keywords, in insertion order (lower case). */
+  readonly words: string[] = [];
 
   get size(): number {
     return this.index.size;
   }
 
   add(word: string): void {
-    this.index.add(word.toLowerCase(), 0);
+    const w = word.toLowerCase();
+    this.index.add(w, 0);
+    this.words.push(w);
   }
 
   build(): this {

@@ -67,6 +67,11 @@ export class NameTable {
     }
   }
 
+  /** Calls fn(name, nameHash(name), value) for every entry (no allocation per entry). */
+  forEach(fn: (name: string, hash: number, val: number) => void): void {
+    for (let i = 0; i <= this.mask; i++) if (this.hashes[i] !== 0) fn(this.keys[i]!, this.hashes[i]!, this.vals[i]!);
+  }
+
   /** Every (name, value). */
   *entries(): IterableIterator<[string, number]> {
     for (let i = 0; i <= this.mask; i++) if (this.hashes[i] !== 0) yield [this.keys[i]!, this.vals[i]!];
