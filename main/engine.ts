@@ -31,6 +31,7 @@ export type { Engine } from './engine/types.js';
 import { sniffPorts } from './engine/sniff-ports.js';
 import { systemResolver } from './engine/system-resolver.js';
 import { createProcessLookup } from './engine/process-lookup.js';
+import { createDnsProxyDialer } from './engine/dns-dialer.js';
 import { dialByRules, startGeoData, type GeoDataDeps, type GeoDataHandle } from './engine/geodata.js';
 
 /** The native zero-copy relay as the engine uses it (native/index.ts createSpliceRelay). */
@@ -109,9 +110,21 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
     // rule-set: keys in nameserver-policy / fake-ip-filter match through the
     // current generation's providers (looked up per query, so reloads apply).
     let genRef: Generation | null = null;
+    let mode: Config['mode'] = (state.get('mode') as Config['mode'] | undefined) ?? config.mode;
+    if (!['rule', 'global', 'direct'].includes(mode)) mode = config.mode;
+    // `#PROXY` nameservers and respect-rules dial through the current generation's outbounds and rules.
+    const notReady = (): never => {
+      throw new SyError('SY_ERR_DNS_PROXY', { where: 'dns', detail: 'outbounds are not built yet' });
+    };
+    const dnsProxy = createDnsProxyDialer({
+      engine: () => genRef?.rules ?? notReady(),
+      mode: () => mode,
+      outbounds: () => genRef?.outbounds ?? notReady(),
+    });
     const dns = createDnsService(config, {
       logger: log,
       sockets: sockets.dns,
+      proxy: dnsProxy,
       geoip: (ip) => geoip.country(ip),
       extra: {
         ...(config.dns.fallbackFilter ? { fallbackFilter: config.dns.fallbackFilter } : {}),
@@ -137,9 +150,6 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
     let gen = (genRef = await buildGeneration(config, { sockets: sockets.outbound, resolver, state, geoip, logger: log }));
     gen.outbounds.start();
     started.push({ start: async () => {}, close: async () => gen.outbounds.close() });
-
-    let mode: Config['mode'] = (state.get('mode') as Config['mode'] | undefined) ?? config.mode;
-    if (!['rule', 'global', 'direct'].includes(mode)) mode = config.mode;
 
     const tracker = createConnectionTracker({ logger: log });
     const traffic = createTrafficSampler({ source: tracker });

@@ -40,6 +40,12 @@ export function crossCheck(d: Diagnostics, x: CrossInput): void {
   for (const m of x.refs.providerProxies) {
     if (!known(m.name)) d.error('SY_ERR_CONFIG_UNKNOWN_TARGET', m.pos, m.path, { value: m.name, detail: near(m.name) ?? `download proxy of provider "${m.owner}"`, expected: hint() });
   }
+  // mihomo dials `server#name` through that proxy or group (`#RULES`: the rules decide).
+  for (const m of x.refs.nameserverProxies ?? []) {
+    if (!known(m.name) && m.name !== 'RULES') {
+      d.error('SY_ERR_CONFIG_UNKNOWN_TARGET', m.pos, m.path, { value: m.name, detail: near(m.name) ?? `the proxy of nameserver ${m.owner}`, expected: `${hint()}, or RULES` });
+    }
+  }
   for (const r of x.refs.ruleSetRefs) {
     if (!x.refs.providerNames.has(r.name)) {
       d.error('SY_ERR_CONFIG_UNKNOWN_PROVIDER', r.pos, r.path, { value: r.name, expected: x.refs.providerNames.size ? `one of ${[...x.refs.providerNames].join(', ')}` : 'a provider defined under rule-providers:' });

@@ -30,6 +30,7 @@ export function readDns(cx: SectionContext, e: LEntry): DnsConfig {
       d.error('SY_ERR_CONFIG_BAD_ADDRESS', (seq[bad] ?? n).pos, `${path}[${bad}]`, { value: list[bad], expected: NS_EXPECTED });
       return undefined;
     }
+    list.forEach((s, i) => noteNameserverProxy(cx, s, (seq[i] ?? n).pos, `${path}[${i}]`));
     return list;
   };
   forEachEntry(
@@ -75,6 +76,7 @@ export function readDns(cx: SectionContext, e: LEntry): DnsConfig {
         if (list) extra.proxyServerNameserver = list;
       },
       'respect-rules': (x) => {
+        cx.refs.keyPos.set('dns.respect-rules', x.value.pos);
         const b = readBool(d, x.value, 'dns.respect-rules');
         if (b !== undefined) extra.respectRules = b;
       },
@@ -119,13 +121,39 @@ export function readDns(cx: SectionContext, e: LEntry): DnsConfig {
           if (!list) continue;
           const bad = list.find((s) => !isNameserver(s));
           if (bad !== undefined) d.error('SY_ERR_CONFIG_BAD_ADDRESS', p.value.pos, path, { value: bad, expected: NS_EXPECTED });
-          else setOwn(dns.nameserverPolicy, p.key, list);
+          else {
+            for (const s of list) noteNameserverProxy(cx, s, p.value.pos, path);
+            setOwn(dns.nameserverPolicy, p.key, list);
+          }
         }
       },
     },
     (x) => reportOtherKey(d, x, `dns.${x.key}`, [...KEYS, ...IGNORED_DNS_KEYS], (k) => IGNORED_DNS_KEYS.has(k), cx.ignored),
   );
+  // mihomo: "if respect-rules is turned on, proxy-server-nameserver cannot be
+  // empty" — the proxies' own server names must resolve without the rules.
+  if (extra.respectRules && !(extra.proxyServerNameserver?.length)) {
+    d.error('SY_ERR_CONFIG_CONFLICT', cx.refs.keyPos.get('dns.respect-rules') ?? e.value.pos, 'dns.respect-rules', {
+      value: true, detail: 'respect-rules needs dns.proxy-server-nameserver (as in mihomo): the proxies\' server names must resolve without going through the rules', expected: 'dns.proxy-server-nameserver: [a nameserver], or respect-rules: false',
+    });
+  }
   return { ...dns, ...extra };
+}
+
+/** `server#name[&k=v]`: the bare word names the proxy/group to dial through; checked with the other references. */
+function noteNameserverProxy(cx: SectionContext, server: string, pos: Pos, path: string): void {
+  const hash = server.indexOf('#');
+  if (hash < 0 || /^rcode:/i.test(server)) return;
+  for (const part of server.slice(hash + 1).split('&')) {
+    if (part === '' || part.includes('=')) continue;
+    let name = part;
+    try {
+      name = decodeURIComponent(part);
+    } catch {
+      /* as written */
+    }
+    if (name !== 'DIRECT') cx.refs.nameserverProxies?.push({ owner: server, name, pos, path });
+  }
 }
 
 /** `rule-set:name` must name a rule provider: checked with the other references. */

@@ -29,6 +29,8 @@ export interface Refs {
   readonly proxyProviderNames: Set<string>;
   /** Group `use:` entries, checked against proxyProviderNames. */
   readonly uses: MemberRef[];
+  /** `#name` fragments of DNS nameservers (the proxy or group they are dialed through); absent in older callers. */
+  readonly nameserverProxies?: MemberRef[];
   /** Where single keys were written, by key path (`routing-mark`, `capture.mark`, …). */
   readonly keyPos: Map<string, Pos>;
 }
@@ -41,5 +43,5 @@ export interface OnceNote {
 }
 
 export function newRefs(): Refs {
-  return { names: [], members: [], providerProxies: [], ruleSetRefs: [], providerNames: new Set(), proxyProviderNames: new Set(), uses: [], keyPos: new Map() };
+  return { names: [], members: [], providerProxies: [], ruleSetRefs: [], providerNames: new Set(), proxyProviderNames: new Set(), uses: [], nameserverProxies: [], keyPos: new Map() };
 }

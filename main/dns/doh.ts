@@ -17,7 +17,7 @@ import dnsPacket from 'dns-packet';
 import { SyError } from '../core/errors.js';
 import { buildQuery, guard, matches, type Question, type Target } from './exchange.js';
 import type { Nameserver } from './nameserver.js';
-import { isConnectError, targetOf, tlsError, type Upstream, type UpstreamDeps } from './target.js';
+import { isConnectError, proxiedTarget, targetOf, tlsError, viaOf, type Upstream, type UpstreamDeps } from './target.js';
 
 const MAX_BODY = 65535;
 const CONTENT_TYPE = 'application/dns-message';
@@ -42,6 +42,15 @@ export class DohClient implements Upstream {
     // exists, so async creation would open one connection per concurrent
     // request. The address is therefore looked up before each request.
     (this.agent as unknown as { createConnection: (o: unknown) => Duplex }).createConnection = () => this.dial(this.target!);
+    // Through an outbound (#PROXY, respect-rules) the stream comes later: the
+    // agent's callback form (it then counts the socket only once it exists).
+    const via = viaOf(deps);
+    if (via) {
+      (this.agent as unknown as { createConnection: (o: unknown, cb: (e: Error | null, s?: Duplex) => void) => undefined }).createConnection = (_o, cb) => {
+        this.dialVia(via).then((s) => cb(null, s), (e: Error) => cb(e));
+        return undefined;
+      };
+    }
   }
 
   exchange(q: Question, timeoutMs: number, signal?: AbortSignal): Promise<dnsPacket.DecodedPacket> {
@@ -95,10 +104,10 @@ export class DohClient implements Upstream {
         });
         r.end(body);
       };
-      targetOf(ns, this.deps, this.failedIp).then(
+      (viaOf(this.deps) ? Promise.resolve(undefined) : targetOf(ns, this.deps, this.failedIp)).then(
         (to) => {
           if (over) return;
-          this.target = to;
+          if (to) this.target = to;
           send(true);
         },
         (e: unknown) => done(e instanceof SyError ? e : new SyError('SY_ERR_DNS_BOOTSTRAP', { where: ns.raw, cause: e })),
@@ -120,6 +129,27 @@ export class DohClient implements Upstream {
     const raw = this.deps.sockets.tcp(to.family);
     raw.connect(ns.port, to.ip);
     if (!this.secure) return raw;
+    const s = tls.connect({
+      socket: raw,
+      host: ns.host,
+      servername: net.isIP(ns.host) ? undefined : ns.host,
+      rejectUnauthorized: !ns.skipCertVerify,
+      ca: this.deps.tls?.ca as tls.ConnectionOptions['ca'],
+      ALPNProtocols: ['http/1.1'],
+    });
+    raw.on('error', (e) => s.destroy(e));
+    return s;
+  }
+
+  /** A stream to the server through `via` (TLS for https://). */
+  private async dialVia(via: string): Promise<Duplex> {
+    const ns = this.ns;
+    const raw = await this.deps.proxy!.tcp(via, await proxiedTarget(ns, this.deps));
+    if (!this.secure) {
+      // Outbounds hand their socket over paused (their handshake was read from it).
+      setImmediate(() => raw.isPaused() && raw.resume());
+      return raw;
+    }
     const s = tls.connect({
       socket: raw,
       host: ns.host,

@@ -15,7 +15,7 @@ import dnsPacket from 'dns-packet';
 import { SyError } from '../core/errors.js';
 import { buildQuery, guard, matches, type Question } from './exchange.js';
 import type { Nameserver } from './nameserver.js';
-import { isConnectError, targetOf, tlsError, type Upstream, type UpstreamDeps } from './target.js';
+import { isConnectError, proxiedTarget, targetOf, tlsError, viaOf, type Upstream, type UpstreamDeps } from './target.js';
 
 type Done = (err: SyError | null, p?: dnsPacket.DecodedPacket) => void;
 
@@ -175,16 +175,18 @@ export class DotClient implements Upstream {
 
   private async open(): Promise<DotConn> {
     const ns = this.ns;
-    const to = await targetOf(ns, this.deps, this.failedIp);
-    const raw = this.deps.sockets.tcp(to.family);
     const handshakeMs = this.deps.connectTimeoutMs ?? 5000;
+    // Through an outbound (#PROXY, respect-rules): the TCP stream comes from it, already connected.
+    const via = viaOf(this.deps);
+    const to = via ? null : await targetOf(ns, this.deps, this.failedIp);
+    const raw = to ? this.deps.sockets.tcp(to.family) : await this.dialVia(via, handshakeMs);
     let s: tls.TLSSocket | undefined;
     const sock = await new Promise<tls.TLSSocket>((resolve, reject) => {
       // Handshake errors reject (once); later ones end the TLS socket; none goes unhandled.
       let ready = false;
       raw.on('error', (e) => (ready ? s!.destroy(e) : reject(e)));
       const timer = setTimeout(() => reject(new SyError('SY_ERR_DNS_TIMEOUT', { where: ns.raw, detail: `TLS handshake not done within ${handshakeMs} ms` })), handshakeMs);
-      raw.connect(ns.port, to.ip);
+      if (to) raw.connect(ns.port, to.ip);
       s = tls.connect({
         socket: raw,
         host: ns.host,
@@ -205,7 +207,7 @@ export class DotClient implements Upstream {
         reject(new SyError('SY_ERR_DNS_UPSTREAM', { where: ns.raw, detail: 'connection closed during the TLS handshake' }));
       });
     }).catch((e: unknown) => {
-      if (isConnectError(e)) this.failedIp = to.ip;
+      if (to && isConnectError(e)) this.failedIp = to.ip;
       s?.on('error', () => {});
       s?.destroy();
       raw.destroy();
@@ -216,5 +218,20 @@ export class DotClient implements Upstream {
       for (const [, p] of c.pending) p.done(err);
       c.pending.clear();
     });
+  }
+
+  /** A TCP stream to the server through `via`, bounded by the handshake timeout. */
+  private async dialVia(via: string, ms: number): Promise<net.Socket> {
+    const ac = new AbortController();
+    const timer = setTimeout(() => ac.abort(), ms);
+    try {
+      const dst = await proxiedTarget(this.ns, this.deps);
+      return await this.deps.proxy!.tcp(via, dst, ac.signal);
+    } catch (e) {
+      if (ac.signal.aborted) throw new SyError('SY_ERR_DNS_TIMEOUT', { where: `${this.ns.raw} via ${via}`, detail: `no connection through the proxy within ${ms} ms` });
+      throw e instanceof SyError ? e : new SyError('SY_ERR_DNS_PROXY', { where: `${this.ns.raw} via ${via}`, cause: e });
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }

@@ -16,3 +16,4 @@ export { markedSocketFactory } from './marked-sockets.js';
 export { createUpstream, type Upstream, type UpstreamDeps, type TlsTrust } from './upstream.js';
 export { compileOrderedPolicy, type DomainMatcherFactory } from './policy.js';
 export { compileFallbackFilter, type FallbackFilter, type GeoIpLookup, type CompiledFallbackFilter } from './fallback-filter.js';
+export { exchangeVia, VIA_RULES, type DnsProxyDialer } from './proxied.js';

@@ -4,8 +4,9 @@
 //   https://host[:443]/path, http://…        DNS over HTTPS (RFC 8484), path default /dns-query
 // `host` is an IP or a host name; host names are resolved through
 // `default-nameserver` (see bootstrap.ts). A `#fragment` carries mihomo's
-// parameters, `&`-separated: a bare word is the proxy to dial through (not
-// supported: reported, dialed directly), `skip-cert-verify=true` turns off
+// parameters, `&`-separated: a bare word is the proxy or group to dial through
+// (`#DIRECT` = direct, `#RULES` = decided by the rules; see proxied.ts),
+// `skip-cert-verify=true` turns off
 // certificate checks, `disable-ipv4=true` / `disable-ipv6=true` make the server
 // answer A / AAAA empty without asking, `ecs=CIDR` adds EDNS Client Subnet;
 // others (h3, …) are reported as ignored.
@@ -30,7 +31,7 @@ export interface Nameserver {
   readonly path: string;
   /** Certificate verification off (`#skip-cert-verify=true`); TLS/HTTPS only. */
   readonly skipCertVerify: boolean;
-  /** `#name`: the proxy mihomo would dial through (reported, dialed directly). */
+  /** `#name`: the proxy or group to dial through ('' or DIRECT = direct, RULES = the rules decide). */
   readonly proxy: string;
   /** `#ecs=CIDR`: EDNS Client Subnet sent with every query (RFC 7871), the address masked to the prefix. */
   readonly ecs?: { readonly family: 1 | 2; readonly ip: string; readonly prefix: number };
@@ -128,9 +129,6 @@ export function parseNameservers(list: readonly string[], where = 'dns.nameserve
       return;
     }
     servers.push(ns);
-    if (ns.proxy) {
-      warnings.push(new SyError('SY_ERR_DNS_IGNORED_PARAM', { where: at, value: `#${ns.proxy}`, detail: 'nameservers are not dialed through proxies yet; this one is dialed directly (with the routing mark)' }));
-    }
     for (const k of Object.keys(ns.params)) {
       if (!KNOWN_PARAMS.has(k)) warnings.push(new SyError('SY_ERR_DNS_IGNORED_PARAM', { where: at, value: `${k}=${ns.params[k]}`, detail: 'parameter not supported, ignored' }));
     }

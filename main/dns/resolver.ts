@@ -27,6 +27,7 @@ import { compileOrderedPolicy, type DomainMatcherFactory } from './policy.js';
 import { compileFallbackFilter, type CompiledFallbackFilter, type FallbackFilter, type GeoIpLookup } from './fallback-filter.js';
 import { HostCacheImpl } from './host-cache.js';
 import type { HostsTable } from './hosts.js';
+import { VIA_RULES, type DnsProxyDialer } from './proxied.js';
 
 export interface UpstreamOptions {
   /** `dns.nameserver` entries as written. */
@@ -60,6 +61,10 @@ export interface UpstreamOptions {
   readonly tls?: TlsTrust;
   /** Where the nameserver list comes from, for messages (default dns.nameserver). */
   readonly where?: string;
+  /** Dials `#proxy` nameservers (and, with respectRules, all of them) through outbounds; absent: they are dialed directly, reported. */
+  readonly proxy?: DnsProxyDialer;
+  /** mihomo's respect-rules: servers without a `#name` are dialed where the rules send them. */
+  readonly respectRules?: boolean;
 }
 
 export interface QueryResult extends CachedAnswer {
@@ -112,7 +117,12 @@ export class UpstreamResolver implements Resolver {
       return parsed.servers.map((ns) => {
         let u = this.all.get(ns.raw);
         if (!u) {
-          u = createUpstream(ns, deps);
+          const via = ns.proxy || (opts.respectRules ? VIA_RULES : '');
+          if (via && via !== 'DIRECT' && !opts.proxy) {
+            const w = new SyError('SY_ERR_DNS_IGNORED_PARAM', { where, value: `${ns.raw}`, detail: `no outbounds here to dial through ${via}; dialed directly (with the routing mark)` });
+            this.logger.warn(w.message, { code: w.code });
+          }
+          u = createUpstream(ns, { ...deps, ...(opts.proxy ? { proxy: opts.proxy } : {}), via });
           this.all.set(ns.raw, u);
         }
         return u;

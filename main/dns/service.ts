@@ -22,6 +22,7 @@ import { markedSocketFactory } from './marked-sockets.js';
 import type { DomainMatcherFactory } from './policy.js';
 import type { FallbackFilter, GeoIpLookup } from './fallback-filter.js';
 import type { TlsTrust } from './upstream.js';
+import type { DnsProxyDialer } from './proxied.js';
 
 /**
  * DNS keys the config loader does not map into DnsConfig yet; the engine
@@ -34,7 +35,11 @@ export interface DnsExtraOptions {
   readonly fallbackFilter?: FallbackFilter;
   /** Resolves the proxies' server names (default: the main resolver). */
   readonly proxyServerNameserver?: readonly string[];
-  /** Accepted and reported as not supported yet (queries are not routed through the rules). */
+  /**
+   * mihomo's respect-rules: the main, fallback and policy nameservers are
+   * dialed where the rules send their host/address (needs `proxy`);
+   * default-nameserver and proxy-server-nameserver stay direct.
+   */
   readonly respectRules?: boolean;
 }
 
@@ -54,6 +59,8 @@ export interface DnsServiceDeps {
   readonly geoip?: GeoIpLookup;
   /** Extra trusted CAs for DoT/DoH servers (default: node's roots). */
   readonly tls?: TlsTrust;
+  /** Dials nameservers through outbounds (`#PROXY` fragments, respect-rules); the engine's, over its outbounds and rules. */
+  readonly proxy?: DnsProxyDialer;
 }
 
 export interface DnsService extends Lifecycle {
@@ -79,12 +86,8 @@ export function createDnsService(config: Config, deps: DnsServiceDeps): DnsServi
   const hostCache = new HostCacheImpl();
   const hosts = dns.useHosts && Object.keys(config.hosts).length > 0 ? createHostsTable(config.hosts, log) : undefined;
   const extra = deps.extra ?? {};
-  if (extra.respectRules) {
-    const w = new SyError('SY_ERR_DNS_IGNORED_PARAM', { where: `${dns.where} dns.respect-rules`, value: true, detail: 'not supported yet: nameservers are dialed directly (with the routing mark), not through the rules' });
-    log.warn(w.message, { code: w.code });
-  }
   const sockets = deps.sockets ?? markedSocketFactory(config.routingMark);
-  const common = { sockets, hostCache, hosts, ipv6: dns.ipv6, logger: log, defaultNameservers: dns.defaultNameserver, tls: deps.tls };
+  const common = { sockets, hostCache, hosts, ipv6: dns.ipv6, logger: log, defaultNameservers: dns.defaultNameserver, tls: deps.tls, ...(deps.proxy ? { proxy: deps.proxy } : {}) };
   const resolver = new UpstreamResolver({
     ...common,
     nameservers: dns.nameserver,
@@ -93,6 +96,7 @@ export function createDnsService(config: Config, deps: DnsServiceDeps): DnsServi
     policy: dns.nameserverPolicy,
     matchers: deps.matchers,
     geoip: deps.geoip,
+    ...(extra.respectRules ? { respectRules: true } : {}),
   });
   const proxyServerResolver = extra.proxyServerNameserver && extra.proxyServerNameserver.length > 0
     ? new UpstreamResolver({ ...common, bootstrapResolver: resolver.bootstrap, nameservers: extra.proxyServerNameserver, where: 'dns.proxy-server-nameserver' })

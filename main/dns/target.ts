@@ -8,6 +8,8 @@ import { SyError } from '../core/errors.js';
 import { ipFamily, normalizeIp } from '../core/address.js';
 import type { DnsSocketFactory, Question, Target } from './exchange.js';
 import type { Nameserver } from './nameserver.js';
+import type { Destination } from '../core/outbound.js';
+import { proxiedDestination, type DnsProxyDialer } from './proxied.js';
 
 export interface TlsTrust {
   /** Extra trusted CA certificates (PEM), e.g. a private resolver's CA; default: node's bundled roots. */
@@ -23,6 +25,26 @@ export interface UpstreamDeps {
   readonly idleMs?: number;
   /** Longest TCP connect + TLS handshake of a DoT connection (default 5 s; DoH is bounded by each query's timeout). */
   readonly connectTimeoutMs?: number;
+  /** Dials through outbounds (`#PROXY` fragments, respect-rules); absent: such servers are dialed directly (reported). */
+  readonly proxy?: DnsProxyDialer;
+  /** This server's outbound: a proxy/group name or VIA_RULES; '' or absent = direct (SO_MARK sockets). */
+  readonly via?: string;
+}
+
+/** The outbound a server is dialed through, '' for direct. */
+export function viaOf(deps: UpstreamDeps): string {
+  return deps.proxy && deps.via && deps.via !== 'DIRECT' ? deps.via : '';
+}
+
+/**
+ * Where a proxied server is dialed: its host name (the proxy resolves it)
+ * plus, when default-nameserver can tell, its address (the rules and a
+ * DIRECT leaf use it, so deciding never asks the resolver being served).
+ */
+export async function proxiedTarget(ns: Nameserver, deps: UpstreamDeps): Promise<Destination> {
+  if (ns.family !== 0 || !deps.bootstrap) return proxiedDestination(ns);
+  const ip = await targetOf(ns, deps).then((t) => t.ip, () => '');
+  return proxiedDestination(ns, ip);
 }
 
 export interface Upstream {

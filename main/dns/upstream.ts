@@ -6,7 +6,8 @@ import type dnsPacket from 'dns-packet';
 import { RCODE_SERVERS, type Nameserver } from './nameserver.js';
 import { DotClient } from './dot.js';
 import { DohClient } from './doh.js';
-import { targetOf, withTimeout, type Upstream, type UpstreamDeps } from './target.js';
+import { proxiedTarget, targetOf, viaOf, withTimeout, type Upstream, type UpstreamDeps } from './target.js';
+import { exchangeVia } from './proxied.js';
 
 export type { Upstream, UpstreamDeps, TlsTrust } from './target.js';
 
@@ -36,6 +37,19 @@ function createTransport(ns: Nameserver, deps: UpstreamDeps): Upstream {
     return {
       ns,
       exchange: async (q) => localAnswer(q, rcode),
+      close() {},
+    };
+  }
+  const via = viaOf(deps);
+  if (via) {
+    // Through an outbound: UDP over its UDP relay, TCP over its stream (proxied.ts).
+    return {
+      ns,
+      async exchange(q, timeoutMs, signal) {
+        const started = Date.now();
+        const dst = await withTimeout(proxiedTarget(ns, deps), ns, q, timeoutMs, signal);
+        return exchangeVia(ns, via, dst, q, deps.proxy!, Math.max(1, timeoutMs - (Date.now() - started)), signal);
+      },
       close() {},
     };
   }

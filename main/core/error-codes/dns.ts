@@ -21,4 +21,5 @@ export const DNS_ERRORS = {
   SY_ERR_DNS_POOL_SAVE: "cannot save the fake-ip pool file",
   SY_ERR_DNS_LISTEN: "cannot listen for DNS queries",
   SY_ERR_DNS_BAD_QUERY: "invalid DNS query name or type",
+  SY_ERR_DNS_PROXY: "a nameserver's proxy (#name or respect-rules) cannot carry the query",
 } as const;

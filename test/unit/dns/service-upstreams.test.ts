@@ -61,7 +61,7 @@ rules:
   assert.deepEqual(await svc.proxyServerResolver.resolve('proxy.example.test'), ['192.0.2.99']);
   assert.equal(svc.proxyServerResolver.bootstrap, svc.resolver.bootstrap, 'one bootstrap resolver shared');
   assert.equal(doh.count('proxy.example.test'), 0, 'proxy server names go to proxy-server-nameserver only');
-  assert.ok(recs.some((x) => x.fields.code === 'SY_ERR_DNS_IGNORED_PARAM' && /respect-rules/.test(x.msg)), 'respect-rules reported as not supported');
+  assert.ok(recs.some((x) => x.fields.code === 'SY_ERR_DNS_IGNORED_PARAM' && /through RULES; dialed directly/.test(x.msg)), 'respect-rules without outbounds (no engine here): dialed directly, reported');
   assert.equal(recs.filter((x) => /not supported yet and is ignored/.test(x.msg)).length, 0, 'fallback and nameserver-policy are no longer ignored');
   assert.equal((await svc.queryForApi('www.example.test', 'A')).Status, 0);
 });

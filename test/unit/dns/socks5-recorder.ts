@@ -42,6 +42,17 @@ const v4 = (ip: string, port: number) => {
   return b;
 };
 
+const addr = (host: string, port: number) => {
+  if (net.isIPv4(host)) return v4(host, port);
+  const name = Buffer.from(host);
+  const b = Buffer.alloc(4 + name.length);
+  b[0] = 3;
+  b[1] = name.length;
+  name.copy(b, 2);
+  b.writeUInt16BE(port, 2 + name.length);
+  return b;
+};
+
 /** `route(host, port)` says where the server really connects/sends (default: host:port as given). */
 export async function startSocks5Recorder(route: (host: string, port: number) => { host: string; port: number } = (host, port) => ({ host, port })): Promise<Socks5Recorder> {
   const seen: Seen[] = [];
@@ -88,6 +99,7 @@ export async function startSocks5Recorder(route: (host: string, port: number) =>
           open.add(relay);
           relay.on('close', () => open.delete(relay));
           let client: { address: string; port: number } | null = null;
+          const back = new Map<string, { host: string; port: number }>();
           relay.on('message', (msg, rinfo) => {
             if (rinfo.address === '127.0.0.1' && (client === null || rinfo.port === client.port) && msg[0] === 0 && msg[1] === 0) {
               // From the client: RSV RSV FRAG ATYP ADDR PORT DATA.
@@ -96,10 +108,13 @@ export async function startSocks5Recorder(route: (host: string, port: number) =>
               client = { address: rinfo.address, port: rinfo.port };
               seen.push({ cmd: 'udp', host: d.host, port: d.port });
               const to = route(d.host, d.port);
+              back.set(`${to.host}:${to.port}`, { host: d.host, port: d.port });
               relay.send(msg.subarray(d.end), to.port, to.host);
               return;
             }
-            if (client) relay.send(Buffer.concat([Buffer.from([0, 0, 0]), v4(rinfo.address, rinfo.port), msg]), client.port, client.address);
+            // Replies carry the address the client asked for (as a real relay would).
+            const asked = back.get(`${rinfo.address}:${rinfo.port}`) ?? { host: rinfo.address, port: rinfo.port };
+            if (client) relay.send(Buffer.concat([Buffer.from([0, 0, 0]), addr(asked.host, asked.port), msg]), client.port, client.address);
           });
           relay.bind(0, '127.0.0.1', () => {
             c.write(Buffer.concat([Buffer.from([5, 0, 0]), v4('127.0.0.1', relay.address().port)]));
