@@ -18,14 +18,16 @@ export interface ConnectOptions {
 }
 
 /**
- * Connects a new factory socket to ip:port. Resolves once connected, with
- * TCP_NODELAY and keepalive set; rejects with SY_ERR_NET_DIAL / _TIMEOUT /
- * _ABORTED and destroys the socket on failure.
+ * Connects a new factory socket to ip:port (in the factory's dial thread
+ * when it has one). Resolves once connected, with TCP_NODELAY and keepalive
+ * set; rejects with SY_ERR_NET_DIAL / _TIMEOUT / _ABORTED and destroys the
+ * socket on failure.
  */
 export function connectTcp(sockets: SocketFactory, ip: string, port: number, opts: ConnectOptions): Promise<net.Socket> {
   const fam = ipFamily(ip);
   if (fam === 0) return Promise.reject(new SyError('SY_ERR_NET_DIAL', { where: opts.where, value: ip, expected: 'an IP address' }));
   if (opts.signal?.aborted) return Promise.reject(new SyError('SY_ERR_NET_ABORTED', { where: opts.where }));
+  if (sockets.dial) return connectInThread(sockets.dial.bind(sockets), fam, ip, port, opts);
   return new Promise((resolve, reject) => {
     let sock: net.Socket;
     try {
@@ -55,15 +57,58 @@ export function connectTcp(sockets: SocketFactory, ip: string, port: number, opt
       finish(null);
     };
     const onAbort = () => finish(new SyError('SY_ERR_NET_ABORTED', { where: opts.where }));
-    const timer = setTimeout(
-      () => finish(new SyError('SY_ERR_NET_TIMEOUT', { where: `${opts.where} -> ${formatHostPort(ip, port)}`, detail: `no answer within ${opts.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS} ms` })),
-      opts.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
-    );
+    const timer = setTimeout(() => finish(timeoutError(ip, port, opts)), opts.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS);
     timer.unref();
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     sock.once('error', onError);
     sock.once('connect', onConnect);
     sock.connect({ host: ip, port });
+  });
+}
+
+function timeoutError(ip: string, port: number, opts: ConnectOptions): SyError {
+  return new SyError('SY_ERR_NET_TIMEOUT', { where: `${opts.where} -> ${formatHostPort(ip, port)}`, detail: `no answer within ${opts.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS} ms` });
+}
+
+/** connectTcp through a factory's threaded dial: same deadline, abort and errors. */
+function connectInThread(dial: NonNullable<SocketFactory['dial']>, fam: 4 | 6, ip: string, port: number, opts: ConnectOptions): Promise<net.Socket> {
+  let pending: ReturnType<typeof dial>;
+  try {
+    pending = dial(fam, ip, port);
+  } catch (cause) {
+    return Promise.reject(new SyError('SY_ERR_NET_DIAL', { where: `${opts.where} -> ${formatHostPort(ip, port)}`, detail: 'cannot start the connect', cause }));
+  }
+  return new Promise((resolve, reject) => {
+    let done = false;
+    const stop = (err: SyError) => {
+      if (done) return;
+      done = true;
+      cleanup();
+      pending.cancel();
+      reject(err);
+    };
+    const onAbort = () => stop(new SyError('SY_ERR_NET_ABORTED', { where: opts.where }));
+    // Not unref'd: the dial thread does not keep the process alive, this timer does until the deadline.
+    const timer = setTimeout(() => stop(timeoutError(ip, port, opts)), opts.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS);
+    const cleanup = () => {
+      clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', onAbort);
+    };
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    pending.socket.then(
+      (sock) => {
+        if (done) return void sock.destroy();
+        done = true;
+        cleanup();
+        resolve(sock);
+      },
+      (cause: Error) => {
+        if (done) return;
+        done = true;
+        cleanup();
+        reject(new SyError('SY_ERR_NET_DIAL', { where: `${opts.where} -> ${formatHostPort(ip, port)}`, cause }));
+      },
+    );
   });
 }
 

@@ -12,6 +12,13 @@ export interface SocketFactory {
    * port: the caller may `send()` at once (node queues sends while binding).
    */
   udp(family: 4 | 6): dgram.Socket;
+  /**
+   * Optional: connects in another thread (native/ NativeDialer), so the
+   * kernel's connect work stays off the event loop. The socket comes
+   * connected, with TCP_NODELAY and keepalive already set; a failure rejects
+   * with an errno-coded Error. cancel() abandons the attempt.
+   */
+  dial?(family: 4 | 6, ip: string, port: number): { socket: Promise<net.Socket>; cancel(): void };
 }
 
 /** Plain sockets without a mark (tests, and runs without capture). */

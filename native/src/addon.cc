@@ -1,7 +1,9 @@
 // Module entry: exports the socket factories and the TransparentUdp class.
 // SpliceRelay (splice_relay.cc): the zero-copy TCP relay of established flows.
+// Dialer (dialer.cc): outbound connects in a native thread.
 #include <napi.h>
 
+#include "dialer.h"
 #include "sockets.h"
 #include "splice_relay.h"
 #include "transparent_udp.h"
@@ -15,6 +17,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("closeFd", Napi::Function::New(env, sy::CloseFd));
   exports.Set("TransparentUdp", sy::TransparentUdp::Init(env));
   exports.Set("SpliceRelay", sy::SpliceRelay::Init(env));
+  exports.Set("Dialer", sy::Dialer::Init(env));
   return exports;
 }
 

@@ -21,6 +21,10 @@ constexpr size_t kChunk = 65536;     // bytes asked of one splice() into an empt
 constexpr int kBudget = 16;          // chunks per direction per turn before yielding to other connections
 constexpr int kMaxEvents = 256;
 constexpr int kSweepEveryMs = 1000;  // idle-timeout resolution
+// Closed connections are reported in batches: each report wakes the event
+// loop (a cross-CPU wake-up, a VM exit here), so at most one per this many ms.
+constexpr uint64_t kReportBatchMs = 4;
+constexpr size_t kReportBatchMax = 512;
 
 uint64_t NowMs() {
   timespec ts{};
@@ -49,7 +53,7 @@ Napi::Function SpliceRelay::Init(Napi::Env env) {
   return DefineClass(env, "SpliceRelay",
                      {InstanceMethod("add", &SpliceRelay::Add), InstanceMethod("counts", &SpliceRelay::Counts),
                       InstanceMethod("kill", &SpliceRelay::Kill), InstanceMethod("close", &SpliceRelay::Close),
-                      InstanceMethod("stats", &SpliceRelay::Stats)});
+                      InstanceMethod("stats", &SpliceRelay::Stats), InstanceMethod("wake", &SpliceRelay::WakeJs)});
 }
 
 // new SpliceRelay({maxPoolPipes?}, onClosed(id, reason, up, down))
@@ -85,7 +89,7 @@ SpliceRelay::~SpliceRelay() { Shutdown(); }
 Napi::Value SpliceRelay::Add(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (closed_) ThrowArg(env, "the relay is closed");
-  if (info.Length() < 3 || !info[0].IsNumber() || !info[1].IsNumber()) ThrowArg(env, "add(clientFd, remoteFd, idleMs, headUp?, headDown?)");
+  if (info.Length() < 3 || !info[0].IsNumber() || !info[1].IsNumber()) ThrowArg(env, "add(clientFd, remoteFd, idleMs, headUp?, headDown?, defer?)");
   int cfd = info[0].As<Napi::Number>().Int32Value();
   int rfd = info[1].As<Napi::Number>().Int32Value();
   if (cfd < 0 || rfd < 0 || cfd == rfd) ThrowArg(env, "two distinct open fds are needed");
@@ -121,8 +125,15 @@ Napi::Value SpliceRelay::Add(const Napi::CallbackInfo& info) {
     conns_[c->id] = c;
     adds_.push_back(c);
   }
-  Wake();
+  // defer: the caller batches wake-ups (wake() once per event-loop turn).
+  if (!(info.Length() > 5 && info[5].ToBoolean())) Wake();
   return Napi::Number::New(env, static_cast<double>(c->id));
+}
+
+// wake(): lets the thread pick up deferred add()s.
+Napi::Value SpliceRelay::WakeJs(const Napi::CallbackInfo& info) {
+  if (!closed_) Wake();
+  return info.Env().Undefined();
 }
 
 // counts(id) -> [up, down] or undefined once closed (the final counts came with onClosed).
@@ -222,7 +233,13 @@ void SpliceRelay::Run() {
   epoll_event evs[kMaxEvents];
   uint64_t lastSweep = NowMs();
   while (!stop_.load()) {
-    int n = epoll_wait(epfd_, evs, kMaxEvents, again_.empty() ? kSweepEveryMs / 4 : 0);
+    int timeout = again_.empty() ? kSweepEveryMs / 4 : 0;
+    if (!reports_.empty() && timeout > 0) {
+      uint64_t due = reportsSince_ + kReportBatchMs;
+      uint64_t now = NowMs();
+      timeout = due > now ? static_cast<int>(due - now) : 0;
+    }
+    int n = epoll_wait(epfd_, evs, kMaxEvents, timeout);
     if (n < 0 && errno != EINTR) break;
     for (int i = 0; i < n; i++) {
       if (evs[i].data.ptr == nullptr) {
@@ -262,6 +279,7 @@ void SpliceRelay::Run() {
       if (!c->dead) Pump(c, dirs);
     }
     uint64_t now = NowMs();
+    if (!reports_.empty() && (now - reportsSince_ >= kReportBatchMs || reports_.size() >= kReportBatchMax)) FlushReports();
     if (now - lastSweep >= kSweepEveryMs) {
       lastSweep = now;
       SweepIdle(now);
@@ -466,13 +484,27 @@ void SpliceRelay::GivePipe(Pipe* p, bool clean) {
 
 void SpliceRelay::Report(Closed&& closed) {
   if (stop_.load()) return;
-  auto* data = new Closed(std::move(closed));
-  napi_status s = tsfn_.NonBlockingCall(data, [](Napi::Env env, Napi::Function cb, Closed* d) {
+  if (reports_.empty()) reportsSince_ = NowMs();
+  reports_.push_back(std::move(closed));
+}
+
+void SpliceRelay::FlushReports() {
+  if (reports_.empty() || stop_.load()) return;
+  auto* data = new std::vector<Closed>();
+  data->swap(reports_);
+  napi_status s = tsfn_.NonBlockingCall(data, [](Napi::Env env, Napi::Function cb, std::vector<Closed>* batch) {
     if (env != nullptr && cb != nullptr) {
-      cb.Call({Napi::Number::New(env, static_cast<double>(d->id)), Napi::String::New(env, d->reason),
-               Napi::Number::New(env, static_cast<double>(d->up)), Napi::Number::New(env, static_cast<double>(d->down))});
+      for (const Closed& d : *batch) {
+        try {
+          cb.Call({Napi::Number::New(env, static_cast<double>(d.id)), Napi::String::New(env, d.reason),
+                   Napi::Number::New(env, static_cast<double>(d.up)), Napi::Number::New(env, static_cast<double>(d.down))});
+        } catch (const Napi::Error& e) {
+          e.ThrowAsJavaScriptException();  // reported by Node as uncaught; the rest of the batch is not lost
+          break;
+        }
+      }
     }
-    delete d;
+    delete batch;
   });
   if (s != napi_ok) delete data;
 }

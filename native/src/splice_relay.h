@@ -10,6 +10,7 @@
 // other side (half-close); when both directions are done, or on an error, an
 // idle timeout or kill(), it closes both fds and reports
 // onClosed(id, reason, up, down) through an unref'd threadsafe function.
+// Reports are batched (at most one wake-up of the event loop every few ms);
 // counts(id) reads the live byte counts at any time. close() stops the thread
 // and closes every relayed connection without callbacks; idempotent.
 //
@@ -83,6 +84,7 @@ class SpliceRelay : public Napi::ObjectWrap<SpliceRelay> {
   Napi::Value Kill(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info);
   Napi::Value Stats(const Napi::CallbackInfo& info);
+  Napi::Value WakeJs(const Napi::CallbackInfo& info);
 
   void Run();
   void Wake();
@@ -95,7 +97,9 @@ class SpliceRelay : public Napi::ObjectWrap<SpliceRelay> {
   void GivePipe(Pipe* p, bool clean);
   void DrainCommands();
   void SweepIdle(uint64_t now);
+  // Queues a closed report; FlushReports() hands the batch to JavaScript.
   void Report(Closed&& closed);
+  void FlushReports();
   void Shutdown();
 
   int epfd_ = -1;
@@ -118,6 +122,8 @@ class SpliceRelay : public Napi::ObjectWrap<SpliceRelay> {
   std::vector<Pipe> pool_;
   std::vector<Conn*> graveyard_;
   std::deque<Conn*> again_;
+  std::vector<Closed> reports_;  // closed, not yet reported (batched, kReportBatchMs)
+  uint64_t reportsSince_ = 0;
   std::atomic<size_t> pipesOpen_{0};
   std::atomic<size_t> pipesPooled_{0};
 

@@ -35,7 +35,8 @@ export interface RunningSystem {
 
 export interface BenchLab {
   dp: DataplaneLab;
-  start(name: SystemName): Promise<RunningSystem>;
+  /** `env`: extra environment of the switchyard process (A/B switches such as SWITCHYARD_NATIVE_DIAL=0). */
+  start(name: SystemName, env?: Record<string, string>): Promise<RunningSystem>;
   destroy(): Promise<void>;
 }
 
@@ -104,8 +105,8 @@ capture:
     clearTimeout(t);
   };
 
-  const startSwitchyard = async (pipe: boolean): Promise<RunningSystem> => {
-    const env = { ...process.env, ...(pipe ? { SWITCHYARD_SPLICE: '0' } : {}) };
+  const startSwitchyard = async (pipe: boolean, extra: Record<string, string> = {}): Promise<RunningSystem> => {
+    const env = { ...process.env, ...(pipe ? { SWITCHYARD_SPLICE: '0' } : {}), ...extra };
     // BENCH_PROFILE=DIR: a V8 CPU profile of the core, written when it stops
     const prof = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
     const core = collect(dp.lab.spawn(dp.topo.gw, process.execPath, [...prof, join(ROOT, 'bin', 'switchyard.mjs'), 'run', '--config', coreConfig()], { cwd: ROOT, env }));
@@ -165,10 +166,10 @@ capture:
 
   return {
     dp,
-    async start(name) {
+    async start(name, env) {
       if (name === 'ceiling') return { name, stop: async () => {} };
       if (name === 'v2ray') return startV2ray();
-      return startSwitchyard(name === 'switchyard-pipe');
+      return startSwitchyard(name === 'switchyard-pipe', env);
     },
     destroy: () => dp.destroy(),
   };
