@@ -41,7 +41,7 @@ export function geoSiteTarget(configFile: string, home: string): string {
 }
 
 export function geoSiteHint(configFile: string, home: string): string {
-  return `no ${GEOSITE_FILES[0]} beside the config or in ${home || 'the config home'}; run \`switchyard geo update${configFile ? ` --config ${configFile}` : ''}\` to download it (geox-url.geosite)`;
+  return `no ${GEOSITE_FILES[0]} beside the config or in ${home || 'the config home'}; the running core downloads it from geox-url.geosite in the background, or run \`switchyard geo update${configFile ? ` --config ${configFile}` : ''}\``;
 }
 
 /** Opens the GeoSite data; null when there is none; SY_ERR_RULE_GEOSITE_DATA when it is unreadable or malformed. */
@@ -57,13 +57,15 @@ export function openGeoSite(configFile: string, home: string): GeoSiteDb | null 
   return decodeGeoSite(data, path);
 }
 
-/** Whether the rules (also inside AND/OR/NOT and sub-rules) or the DNS policy use GeoSite. */
+/** Whether the rules (also inside AND/OR/NOT and sub-rules) or DNS (nameserver-policy, fake-ip-filter, fallback-filter.geosite) use GeoSite. */
 export function needsGeoSite(config: Config): boolean {
   const re = /(^|[,(\s])GEOSITE\s*,/i;
   if (config.rules.some((l) => re.test(l.raw))) return true;
   for (const lines of Object.values(config.subRules ?? {})) if (lines.some((l) => re.test(l.raw))) return true;
   const dns = config.dns;
-  return Object.keys(dns.nameserverPolicy ?? {}).some((k) => k.split(',').some((x) => /^geosite:/i.test(x.trim()))) || (dns.fakeIpFilter ?? []).some((k) => /^geosite:/i.test(k.trim()));
+  return Object.keys(dns.nameserverPolicy ?? {}).some((k) => k.split(',').some((x) => /^geosite:/i.test(x.trim())))
+    || (dns.fakeIpFilter ?? []).some((k) => /^geosite:/i.test(k.trim()))
+    || (dns.fallbackFilter?.geosite ?? []).length > 0;
 }
 
 /**
