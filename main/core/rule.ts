@@ -50,6 +50,11 @@ export interface MatchState {
   resolved: boolean;
   /** Process lookup was attempted. */
   processLooked: boolean;
+  /**
+   * When the connection started (ms since the epoch), if the caller knows:
+   * the engine records rule hit times with it instead of reading the clock.
+   */
+  now?: number;
   /** Engine-private per-connection scratch (parsed addresses, normalised host); callers leave it unset. */
   scratch?: unknown;
 }

@@ -41,10 +41,13 @@ export class MatchCtx {
   hostFirst = -1;
   hostIxOf: object | null = null;
 
-  private sfxHash2: number[] | null = null;
+  /** scanSuffixes(): how many suffixes are in sh1/sh2 (-1: not scanned for this host). */
+  private scanned = -1;
+  /** nameHash / nameHash2 of each suffix, shortest first (sh1[0] = the last label). */
+  sh1 = new Int32Array(32);
+  sh2 = new Int32Array(32);
   private readonly offBuf: number[] = [];
   private readonly hashBuf: number[] = [];
-  private readonly hash2Buf: number[] = [];
 
   /** Forgets everything (the engine reuses contexts across decisions). */
   reset(): this {
@@ -54,7 +57,7 @@ export class MatchCtx {
     this.sfx = null;
     this.sfxOff = null;
     this.sfxHash = null;
-    this.sfxHash2 = null;
+    this.scanned = -1;
     this.pendSeg = null;
     this.dstCountry = undefined;
     this.srcCountry = undefined;
@@ -73,7 +76,7 @@ export class MatchCtx {
       this.sfx = null;
       this.sfxOff = null;
       this.sfxHash = null;
-      this.sfxHash2 = null;
+        this.scanned = -1;
       this.hostIxOf = null;
     }
     if (meta.dstIP !== this.dstRaw) {
@@ -139,24 +142,45 @@ export class MatchCtx {
     return out;
   }
 
-  /** nameHash2() of each suffix (a second, independent hash), like suffixHashes(). */
-  suffixHashes2(): number[] {
-    if (this.sfxHash2) return this.sfxHash2;
+  /**
+   * Fills sh1 / sh2 with nameHash() / nameHash2() of every suffix of the host
+   * in one backward pass, shortest first (`a.b.c` → c, b.c, a.b.c); returns
+   * how many (0 for an empty host). Allocates nothing for hosts of < 32 labels.
+   */
+  scanSuffixes(): number {
+    if (this.scanned >= 0) return this.scanned;
     const h = this.host;
-    const n = this.suffixOffsets().length;
-    const out = this.hash2Buf;
-    out.length = n;
-    let x = HASH2_SEED;
-    let k = n - 1;
-    for (let i = h.length - 1; i >= 0; i--) {
-      const ch = h.charCodeAt(i);
-      if (ch === 46) out[k--] = x;
-      x = Math.imul(x + ch, 0x5bd1e995) ^ (x >>> 15);
+    let n = 0;
+    if (h !== '') {
+      let x1 = HASH_SEED;
+      let x2 = HASH2_SEED;
+      for (let i = h.length - 1; i >= 0; i--) {
+        const ch = h.charCodeAt(i);
+        if (ch === 46) {
+          if (n === this.sh1.length) this.growScan();
+          this.sh1[n] = x1;
+          this.sh2[n++] = fin2(x2);
+        }
+        x1 = Math.imul(x1 ^ ch, 0x01000193);
+        x2 = Math.imul(x2 ^ ch, 0x5bd1e995);
+      }
+      if (n === this.sh1.length) this.growScan();
+      this.sh1[n] = x1;
+      this.sh2[n++] = fin2(x2);
     }
-    if (k === 0) out[0] = x;
-    this.sfxHash2 = out;
-    return out;
+    this.scanned = n;
+    return n;
   }
+
+  private growScan(): void {
+    const a = new Int32Array(this.sh1.length * 2);
+    a.set(this.sh1);
+    const b = new Int32Array(this.sh2.length * 2);
+    b.set(this.sh2);
+    this.sh1 = a;
+    this.sh2 = b;
+  }
+
 }
 
 /** normalizeHost, with a no-allocation path for hosts that are already normal. */
@@ -172,11 +196,20 @@ function hostKey(h: string): string {
 const HASH_SEED = 0x811c9dc5 | 0;
 const HASH2_SEED = 0x2545f491 | 0;
 
-/** A second 32-bit hash, independent of nameHash(), with the same suffix property (last to first). */
+/**
+ * A second 32-bit hash with the same suffix property (last to first): another
+ * seed and multiplier, and a finaliser that mixes the high bits down, so it
+ * does not follow nameHash().
+ */
 export function nameHash2(name: string): number {
   let x = HASH2_SEED;
-  for (let i = name.length - 1; i >= 0; i--) x = Math.imul(x + name.charCodeAt(i), 0x5bd1e995) ^ (x >>> 15);
-  return x;
+  for (let i = name.length - 1; i >= 0; i--) x = Math.imul(x ^ name.charCodeAt(i), 0x5bd1e995);
+  return fin2(x);
+}
+
+function fin2(x: number): number {
+  const y = Math.imul(x ^ (x >>> 16), 0x85ebca6b);
+  return y ^ (y >>> 13);
 }
 
 /** FNV-1a over the name's characters from last to first (so every suffix hash falls out of one pass). */

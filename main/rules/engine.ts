@@ -69,8 +69,8 @@ export class CompiledEngine implements RuleEngine {
   private readonly ends: Float64Array;
   private readonly endAt: Float64Array;
   private readonly steps: MatchStep[];
-  /** Contexts of finished decisions, reused (matching allocates little per connection). */
-  private readonly pool: MatchCtx[] = [];
+  /** A context for the next decision (matching allocates nothing per connection). */
+  private spare: MatchCtx | null = null;
   /** Pre-built yields per rule index (matchFrom allocates nothing on its hot path). */
   private readonly needIp: MatchStep[];
   private readonly needProcess: MatchStep[];
@@ -166,16 +166,17 @@ export class CompiledEngine implements RuleEngine {
     let c = state.scratch as MatchCtx | undefined;
     const held = c instanceof MatchCtx;
     if (!held) {
-      c = this.pool.pop() ?? new MatchCtx();
+      c = this.spare ?? new MatchCtx();
+      this.spare = null;
       c.reset();
     }
     c!.refresh(meta, state);
     const step = this.run(c!, meta, state, from);
     if (this.stale && Date.now() - this.builtAt > 5000) this.refreshHostIndex();
     if (step.done) {
-      // The decision is final: hand the context back for the next connection.
+      // The decision is final: keep the context for the next connection.
       if (held) state.scratch = undefined;
-      if (this.pool.length < 64) this.pool.push(c!);
+      this.spare = c!;
     } else if (!held) state.scratch = c;
     return step;
   }
@@ -238,7 +239,7 @@ export class CompiledEngine implements RuleEngine {
         }
       }
       this.hits[k]!++;
-      const now = Date.now();
+      const now = state.now ?? Date.now();
       this.hitAt[k] = now;
       const sub = conds[k] instanceof SubRuleCond;
       // A SUB-RULE's target is the one its sub-list matched (re-run: an
@@ -254,7 +255,7 @@ export class CompiledEngine implements RuleEngine {
       i = k + 1; // PASS, a missing target, or UDP to a TCP-only proxy: next rule
     }
     this.ends[n]!++;
-    this.endAt[n] = Date.now();
+    this.endAt[n] = state.now ?? Date.now();
     return NO_MATCH_STEP;
   }
 

@@ -107,19 +107,18 @@ export class HostIndex {
   /** Smallest rule index whose indexed entries match the context's host, or NONE. */
   first(c: MatchCtx): number {
     let best = NONE;
-    const host = c.host;
-    const offs = c.suffixOffsets();
-    const h1s = c.suffixHashes();
-    const n = offs.length;
     const f = this.filter;
     if (this.size > 0 && f !== null) {
+      const n = c.scanSuffixes();
+      const h1s = c.sh1;
+      const h2s = c.sh2;
       const t = this.tab;
       const mask = this.mask;
       const shift = this.shift;
       const fs = this.filterShift;
-      let second: readonly number[] | null = null;
-      for (let i = 0; i < n; i++) {
-        const h = h1s[i]! || 1;
+      // j = 0 is the last label; the whole host is j = n - 1, its parent n - 2.
+      for (let j = 0; j < n; j++) {
+        const h = h1s[j]! || 1;
         const b = Math.imul(h, 0x85ebca6b) >>> fs;
         if ((f[b >>> 5]! & (1 << (b & 31))) === 0) continue;
         let slot = Math.imul(h, 0x9e3779b1) >>> shift;
@@ -127,19 +126,17 @@ export class HostIndex {
           const o = slot * W;
           const hv = t[o]!;
           if (hv === 0) break;
-          if (hv === h) {
-            if (second === null) second = c.suffixHashes2();
-            if (t[o + 1] === second[i]) {
-              const x = t[o + (i === 0 ? 2 : i === 1 ? 3 : 4)]!;
-              if (x < best) best = x;
-              break;
-            }
+          if (hv === h && t[o + 1] === h2s[j]) {
+            const up = n - 1 - j; // labels removed from the host
+            const x = t[o + (up === 0 ? 2 : up === 1 ? 3 : 4)]!;
+            if (x < best) best = x;
+            break;
           }
           slot = (slot + 1) & mask;
         }
       }
     }
-    if (this.keywords.size > 0) best = this.keywords.first(host, best);
+    if (this.keywords.size > 0) best = this.keywords.first(c.host, best);
     return best;
   }
 

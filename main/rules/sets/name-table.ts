@@ -91,15 +91,25 @@ export class NameTable {
     this.filter = f;
   }
 
+  /** Doubles the capacity, re-placing entries by their stored hashes (names are not re-hashed). */
   private grow(): void {
-    const old = [...this.entries()];
+    const oh = this.hashes;
+    const ok = this.keys;
+    const ov = this.vals;
     const cap = (this.mask + 1) * 2;
     this.hashes = new Int32Array(cap);
     this.keys = new Array<string>(cap);
     this.vals = new Int32Array(cap);
     this.mask = cap - 1;
     this.shift = 32 - Math.log2(cap);
-    this.size = 0;
-    for (const [k, v] of old) this.set(k, v);
+    for (let i = 0; i < oh.length; i++) {
+      const h = oh[i]!;
+      if (h === 0) continue;
+      let slot = Math.imul(h, 0x9e3779b1) >>> this.shift;
+      while (this.hashes[slot] !== 0) slot = (slot + 1) & this.mask;
+      this.hashes[slot] = h;
+      this.keys[slot] = ok[i]!;
+      this.vals[slot] = ov[i]!;
+    }
   }
 }
