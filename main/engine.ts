@@ -199,7 +199,10 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
     let geodata: GeoDataHandle | null = null;
     const startGeo = () => {
       geodata?.stop();
-      geodata = startGeoData({ ...opts.geodata, config, dial: dialByRules(routeDeps, 'geodata'), logger: log, onUpdated: (kind) => recompile(`${kind} data updated`) });
+      // Rule sets whose GEOSITE / IP-ASN lines loaded inactive need the data too.
+      const setsMissing = (code: string) => [...gen.providers.values()].some((p) => p.lastWarnings().some((w) => w.code === code));
+      const force = { geosite: setsMissing('SY_ERR_RULE_GEOSITE_MISSING'), asn: setsMissing('SY_ERR_RULE_ASN_MISSING') };
+      geodata = startGeoData({ ...opts.geodata, config, force, dial: dialByRules(routeDeps, 'geodata'), logger: log, onUpdated: (kind) => recompile(`${kind} data updated`) });
     };
     startGeo();
     started.push({ start: async () => {}, close: async () => geodata?.stop() });

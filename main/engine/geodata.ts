@@ -60,10 +60,10 @@ export function geoFileOf(kind: GeoKind, c: Pick<Config, 'file' | 'home' | 'geox
   return { kind, url, target: asnTarget(c.home), where: 'geox-url.asn', sizeLimit: ASN_SIZE_LIMIT, validate: (body) => validateAsn(body, url) };
 }
 
-/** The files the config's rules / DNS keys use (plus `asn` when forced, e.g. `geo update --asn`). */
-export function neededGeoFiles(config: Config, force: { asn?: boolean } = {}): GeoFile[] {
+/** The files the config's rules / DNS keys use (plus those forced: `geo update --asn`, GEOSITE / IP-ASN lines in classical rule sets). */
+export function neededGeoFiles(config: Config, force: { geosite?: boolean; asn?: boolean } = {}): GeoFile[] {
   const out: GeoFile[] = [];
-  if (needsGeoSite(config)) out.push(geoFileOf('geosite', config));
+  if (force.geosite || needsGeoSite(config)) out.push(geoFileOf('geosite', config));
   if (force.asn || needsAsnData(config)) out.push(geoFileOf('asn', config));
   return out;
 }
@@ -126,6 +126,8 @@ export interface GeoDataDeps {
   readonly random?: () => number;
   /** Overrides geo-update-interval, in seconds (tests). */
   readonly intervalS?: number;
+  /** Needed although the config's rules do not say so (classical rule sets with GEOSITE / IP-ASN lines). */
+  readonly force?: { readonly geosite?: boolean; readonly asn?: boolean };
 }
 
 export interface GeoDataHandle {
@@ -142,7 +144,7 @@ export function startGeoData(deps: GeoDataDeps): GeoDataHandle {
   const auto = config.geoAutoUpdate === true;
   const intervalS = deps.intervalS ?? (config.geoUpdateInterval ?? DEFAULT_GEO_UPDATE_HOURS) * 3600;
   // Needed files, plus (with auto-update) the ones already present.
-  const files = neededGeoFiles(config);
+  const files = neededGeoFiles(config, deps.force);
   if (auto) for (const k of ['geosite', 'asn'] as const) if (!files.some((f) => f.kind === k) && existsSync(geoFileOf(k, config).target)) files.push(geoFileOf(k, config));
   const updateOne = async (f: GeoFile): Promise<GeoUpdateResult> => {
     let r: GeoUpdateResult;

@@ -201,3 +201,33 @@ test('geo-auto-update refreshes on the interval and swaps only when the data cha
   await until('another refresh', () => web.state.conditional > c + 1);
   assert.equal(updated.length, 1, 'unchanged again: no second swap');
 });
+
+test('GEOSITE lines only inside a classical rule set also fetch the data; the set matches once it lands', async (t) => {
+  const web = await geoServer();
+  const dir = join(root, 'sets');
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'cls.list'), 'GEOSITE,testcat\nDOMAIN,plain.example\n');
+  const file = join(dir, 'config.yaml');
+  writeFileSync(file, `mixed-port: 0
+tproxy-port: 0
+external-controller: ''
+dns: { enable: false }
+geox-url: { geosite: 'http://127.0.0.1:${web.port}/geosite.dat' }
+rule-providers:
+  cls: { type: file, behavior: classical, format: text, path: ./cls.list }
+rules:
+  - RULE-SET,cls,REJECT
+  - MATCH,DIRECT
+`);
+  const engine = await startEngine({ configFile: file, logHub: createLogHub({ sink: null }), native: null, uiDir: null, geodata: { backoffBaseMs: 50 } });
+  t.after(async () => {
+    await engine.stop();
+    await web.close();
+  });
+  const decide = async (host: string) =>
+    (await engine.generation().rules.decide(newMetadata({ network: 'tcp', type: 'Inner', host, dstPort: 443 }), { resolver: { resolve: async () => [] } })).target;
+  await until('the set to match GEOSITE entries', () => existsSync(join(dir, 'GeoSite.dat')) && engine.generation().providers.get('cls')!.lastWarnings().length === 0);
+  assert.equal(await decide('www.cat.example'), 'REJECT');
+  assert.equal(await decide('plain.example'), 'REJECT');
+  assert.equal(web.state.requests, 1);
+});
