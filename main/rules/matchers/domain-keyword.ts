@@ -1,25 +1,18 @@
 // DOMAIN-KEYWORD: the host contains the payload (case-insensitive). An empty host never matches.
-import type { HostIndexed, HostIndexSink } from '../cond.js';
+import type { HostIndexSink } from '../cond.js';
+import { HostNameCond } from './host-name.js';
 import type { MatchCtx } from '../ctx.js';
 import { fail } from './params.js';
 
-export class DomainKeywordCond implements HostIndexed {
-  readonly needsIp = false;
-  readonly needsProcess = false;
-  readonly size = -1;
-  constructor(readonly keyword: string) {}
+export class DomainKeywordCond extends HostNameCond {
+  constructor(readonly keyword: string) {
+    super();
+  }
   match(c: MatchCtx): boolean {
     return c.host !== '' && c.host.includes(this.keyword);
   }
-  indexHost(into: HostIndexSink, idx: number): unknown {
+  protected addTo(into: HostIndexSink, idx: number): void {
     into.addKeyword(this.keyword, idx);
-    return this;
-  }
-  hostToken(): unknown {
-    return this;
-  }
-  matchRest(): boolean {
-    return false;
   }
 }
 

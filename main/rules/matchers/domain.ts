@@ -1,26 +1,19 @@
 // DOMAIN: the (normalised) host equals the payload.
-import type { HostIndexed, HostIndexSink } from '../cond.js';
+import type { HostIndexSink } from '../cond.js';
+import { HostNameCond } from './host-name.js';
 import type { MatchCtx } from '../ctx.js';
 import { cleanName } from '../sets/domain-set.js';
 import { fail } from './params.js';
 
-export class DomainCond implements HostIndexed {
-  readonly needsIp = false;
-  readonly needsProcess = false;
-  readonly size = -1;
-  constructor(readonly name: string) {}
+export class DomainCond extends HostNameCond {
+  constructor(readonly name: string) {
+    super();
+  }
   match(c: MatchCtx): boolean {
     return c.host === this.name;
   }
-  indexHost(into: HostIndexSink, idx: number): unknown {
+  protected addTo(into: HostIndexSink, idx: number): void {
     into.addExact(this.name, idx);
-    return this;
-  }
-  hostToken(): unknown {
-    return this;
-  }
-  matchRest(): boolean {
-    return false;
   }
 }
 
