@@ -1,7 +1,8 @@
 // Nameservers through outbounds, in a whole engine on loopback: `#UP`
 // fragments dial that SOCKS5 upstream (a recorder in the test proves each
 // query went through it): udp:// over UDP ASSOCIATE (as mihomo), tcp://,
-// tls:// and https:// over CONNECT with the server's name sent to the proxy;
+// tls:// and https:// over CONNECT (SOCKS5 and HTTP upstreams) with the
+// server's name sent to the proxy;
 // `#DIRECT` stays direct; respect-rules routes the servers by the rules;
 // UDP through an upstream without UDP fails coded; unknown fragment names and
 // respect-rules without proxy-server-nameserver are located config errors.
@@ -53,8 +54,42 @@ async function startTcpZone(zone: Zone): Promise<ZoneServer & { close(): Promise
   };
 }
 
+/** An HTTP CONNECT proxy that records its targets and sends them to `route`. */
+async function startConnectProxy(route: (host: string, port: number) => number) {
+  const seen: string[] = [];
+  const open = new Set<net.Socket>();
+  const srv = net.createServer((c) => {
+    open.add(c);
+    c.on('close', () => open.delete(c));
+    c.on('error', () => {});
+    c.once('data', (d) => {
+      const m = /^CONNECT ([^\s:]+|\[[^\]]+\]):(\d+) HTTP\/1\.[01]\r\n/.exec(d.toString('latin1'));
+      if (!m) return void c.end('HTTP/1.1 400 Bad Request\r\n\r\n');
+      seen.push(`${m[1]}:${m[2]}`);
+      const up = net.connect(route(m[1]!, Number(m[2])), '127.0.0.1');
+      open.add(up);
+      up.on('error', () => c.destroy());
+      up.once('connect', () => {
+        c.write('HTTP/1.1 200 Connection established\r\n\r\n');
+        c.pipe(up).pipe(c);
+      });
+    });
+  });
+  srv.listen(0, '127.0.0.1');
+  await once(srv, 'listening');
+  return {
+    port: (srv.address() as net.AddressInfo).port,
+    seen,
+    close: () => new Promise<void>((r) => {
+      for (const s of open) s.destroy();
+      srv.close(() => r());
+    }),
+  };
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'sy-dns-proxied-'));
 let socks: Socks5Recorder;
+let httpProxy: Awaited<ReturnType<typeof startConnectProxy>>;
 let engine: Engine;
 const zones: Record<string, ZoneServer> = {};
 
@@ -72,6 +107,7 @@ before(async () => {
     'doh.test:443': zones.doh.port, '192.0.2.55:53': zones.rules.port, '192.0.2.56:53': zones.udp.port,
   };
   socks = await startSocks5Recorder((host, port) => ({ host: '127.0.0.1', port: map[`${host}:${port}`] ?? 9 }));
+  httpProxy = await startConnectProxy((host, port) => map[`${host}:${port}`] ?? 9);
   const file = join(dir, 'config.yaml');
   writeFileSync(file, `mixed-port: 0
 tproxy-port: 0
@@ -79,6 +115,7 @@ external-controller: ''
 proxies:
   - { name: UP, type: socks5, server: 127.0.0.1, port: ${socks.port}, udp: true }
   - { name: NOUDP, type: socks5, server: 127.0.0.1, port: ${socks.port}, udp: false }
+  - { name: HP, type: http, server: 127.0.0.1, port: ${httpProxy.port} }
 proxy-groups:
   - { name: G, type: select, proxies: [UP] }
 dns:
@@ -94,6 +131,8 @@ dns:
     '+.doh.test': 'https://doh.test/dns-query#UP&skip-cert-verify=true'
     '+.direct.test': 'udp://127.0.0.1:${zones.direct.port}#DIRECT'
     '+.noudp.test': 'udp://192.0.2.56#NOUDP'
+    '+.viahttp.test': 'https://doh.test/dns-query#HP&skip-cert-verify=true'
+    '+.tcphttp.test': 'tcp://192.0.2.54#HP'
 rules:
   - IP-CIDR,192.0.2.55/32,UP
   - MATCH,DIRECT
@@ -104,6 +143,7 @@ rules:
 after(async () => {
   await engine?.stop();
   await socks?.close();
+  await httpProxy?.close();
   await Promise.all(Object.values(zones).map((z) => z.close()));
   rmSync(dir, { recursive: true, force: true });
 });
@@ -124,6 +164,12 @@ test('tcp://, tls:// and https:// with #UP: CONNECT through the upstream, host n
   assert.ok(saw('connect', 'dot.test', 853), 'DoT server name resolved by the proxy, no default-nameserver needed');
   assert.deepEqual(await resolve('a.doh.test'), ['203.0.113.4']);
   assert.ok(saw('connect', 'doh.test', 443));
+});
+
+test('an HTTP CONNECT upstream carries tcp:// and https:// servers too', async () => {
+  assert.deepEqual(await resolve('a.viahttp.test'), ['203.0.113.4']);
+  assert.deepEqual(await resolve('a.tcphttp.test'), ['203.0.113.2']);
+  assert.deepEqual(httpProxy.seen, ['doh.test:443', '192.0.2.54:53']);
 });
 
 test('respect-rules: a server without #name goes where the rules send its address', async () => {
