@@ -146,6 +146,7 @@ export function startGeoData(deps: GeoDataDeps): GeoDataHandle {
   // Needed files, plus (with auto-update) the ones already present.
   const files = neededGeoFiles(config, deps.force);
   if (auto) for (const k of ['geosite', 'asn'] as const) if (!files.some((f) => f.kind === k) && existsSync(geoFileOf(k, config).target)) files.push(geoFileOf(k, config));
+  let stopped = false;
   const updateOne = async (f: GeoFile): Promise<GeoUpdateResult> => {
     let r: GeoUpdateResult;
     try {
@@ -156,7 +157,8 @@ export function startGeoData(deps: GeoDataDeps): GeoDataHandle {
     }
     if (r.status === 'updated') {
       logger.info(`geodata ${f.kind} updated`, { file: f.target, url: f.url, summary: r.summary, bytes: r.bytes });
-      await deps.onUpdated(f.kind);
+      // A download that finishes after stop() (engine stopped or reloaded) installs the file but recompiles nothing.
+      if (!stopped) await deps.onUpdated(f.kind);
     }
     return r;
   };
@@ -187,6 +189,7 @@ export function startGeoData(deps: GeoDataDeps): GeoDataHandle {
       return out;
     },
     stop() {
+      stopped = true;
       refresh?.stop();
       refresh = undefined;
     },

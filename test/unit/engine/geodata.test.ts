@@ -33,9 +33,10 @@ const ASN = buildMmdb([['198.51.100.0/24', { autonomous_system_number: 64500, au
 
 /** An HTTP server whose answer the test switches; honours If-None-Match; counts requests. */
 async function geoServer() {
-  const state = { body: DAT1 as Buffer, status: 200, etag: '"v1"', requests: 0, conditional: 0 };
-  const srv = http.createServer((req, res) => {
+  const state = { body: DAT1 as Buffer, status: 200, etag: '"v1"', requests: 0, conditional: 0, hold: null as Promise<void> | null };
+  const srv = http.createServer(async (req, res) => {
     state.requests++;
+    if (state.hold) await state.hold;
     if (req.headers['if-none-match']) state.conditional++;
     if (state.status !== 200) {
       res.writeHead(state.status).end('nope');
@@ -230,4 +231,24 @@ rules:
   assert.equal(await decide('www.cat.example'), 'REJECT');
   assert.equal(await decide('plain.example'), 'REJECT');
   assert.equal(web.state.requests, 1);
+});
+
+test('a download that lands after stop() installs the file but recompiles nothing', async (t) => {
+  const web = await geoServer();
+  t.after(() => web.close());
+  let release!: () => void;
+  web.state.hold = new Promise<void>((r) => (release = r));
+  const dir = join(root, 'late');
+  mkdirSync(dir);
+  const updated: GeoKind[] = [];
+  const h = startGeoData({
+    config: cfg(dir, { geoxUrl: { geosite: `http://127.0.0.1:${web.port}/g.dat`, asn: '' } } as Partial<Config>),
+    dial: direct(web.port), logger: recordingHub().hub.logger, onUpdated: async (k) => void updated.push(k),
+  });
+  await until('the request', () => web.state.requests === 1);
+  h.stop();
+  release();
+  await until('the file', () => existsSync(join(dir, 'GeoSite.dat')));
+  await new Promise((r) => setTimeout(r, 50));
+  assert.deepEqual(updated, []);
 });
