@@ -41,10 +41,17 @@ export function crossCheck(d: Diagnostics, x: CrossInput): void {
     if (!known(m.name)) d.error('SY_ERR_CONFIG_UNKNOWN_TARGET', m.pos, m.path, { value: m.name, detail: near(m.name) ?? `download proxy of provider "${m.owner}"`, expected: hint() });
   }
   // mihomo dials `server#name` through that proxy or group (`#RULES`: the rules decide).
+  // A proxy provider may supply the name (known only once it loads): then a warning.
   for (const m of x.refs.nameserverProxies ?? []) {
-    if (!known(m.name) && m.name !== 'RULES') {
-      d.error('SY_ERR_CONFIG_UNKNOWN_TARGET', m.pos, m.path, { value: m.name, detail: near(m.name) ?? `the proxy of nameserver ${m.owner}`, expected: `${hint()}, or RULES` });
-    }
+    if (known(m.name) || m.name === 'RULES') continue;
+    const fromProvider = x.refs.proxyProviderNames.size > 0;
+    const ctx = {
+      value: m.name,
+      detail: near(m.name) ?? `the proxy of nameserver ${m.owner}${fromProvider ? '; unless a proxy provider supplies it, its queries fail' : ''}`,
+      expected: `${hint()}, or RULES`,
+    };
+    if (fromProvider) d.warn('SY_ERR_CONFIG_UNKNOWN_TARGET', m.pos, m.path, ctx);
+    else d.error('SY_ERR_CONFIG_UNKNOWN_TARGET', m.pos, m.path, ctx);
   }
   for (const r of x.refs.ruleSetRefs) {
     if (!x.refs.providerNames.has(r.name)) {

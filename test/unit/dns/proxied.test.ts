@@ -195,4 +195,8 @@ test('config: an unknown #name and respect-rules without proxy-server-nameserver
   assert.ok(msgs.some((m) => /bad\.yaml:4:\d+ dns\.nameserver\[0\]/.test(m) && /"Up"/.test(m) && /did you mean "UP"/.test(m)), msgs.join('\n'));
   assert.ok(msgs.some((m) => /bad\.yaml:5:\d+ dns\.respect-rules/.test(m) && /proxy-server-nameserver/.test(m)), msgs.join('\n'));
   assert.equal(msgs.length, 2, '#RULES and #DIRECT are fine');
+  // With proxy providers the name may come from one: a warning, located.
+  const soft = parseConfig(`proxy-providers:\n  sub: { type: inline, payload: [] }\ndns:\n  nameserver: ['udp://192.0.2.53#FromSub']\nrules:\n  - MATCH,DIRECT\n`, join(dir, 'soft.yaml'), { home: dir });
+  assert.deepEqual(soft.errors.map((e) => e.message), []);
+  assert.ok(soft.warnings.some((w) => w.code === 'SY_ERR_CONFIG_UNKNOWN_TARGET' && /soft\.yaml:4:\d+ dns\.nameserver\[0\]/.test(w.message)));
 });
