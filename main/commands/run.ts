@@ -3,6 +3,7 @@
 // rules/default.yaml (with state kept in $XDG_CONFIG_HOME/switchyard).
 // SIGINT/SIGTERM stop it cleanly (capture removed), SIGHUP reloads.
 import { existsSync, mkdirSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import { homedir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,6 +51,9 @@ export async function runCommand(opts: RunOptions): Promise<number> {
       process.stderr.write(`switchyard: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     }
     return 1;
+  } finally {
+    // V8's default young-generation growth again (cli.ts holds it during startup).
+    setFlagsFromString('--semi-space-growth-factor=2');
   }
   const addr = engine.controllerAddress();
   const cfg = engine.config();

@@ -44,7 +44,7 @@ export function toHttpError(err: unknown): HttpError & { internal: boolean } {
   const e = err as { statusCode?: unknown; code?: unknown; message?: unknown } | null;
   const status = typeof e?.statusCode === 'number' ? e.statusCode : 500;
   if (status >= 400 && status < 500) {
-    // fastify's own errors: unparsable JSON, bad content type, body too large.
+    // Errors carrying an HTTP status (e.g. from node's HTTP layer): client errors stay client errors.
     const code = status === 413 ? 'SY_ERR_API_TOO_LARGE' : 'SY_ERR_API_BAD_REQUEST';
     const stem = status === 413 ? 'Body too large' : 'Body invalid';
     const detail = typeof e?.message === 'string' ? e.message : '';

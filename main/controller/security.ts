@@ -1,10 +1,10 @@
 // Controller access control: the Bearer secret (constant-time), `?token=` on
 // WebSocket upgrades (browsers cannot set WS headers), and the Host-header
 // check against DNS rebinding while bound to loopback. Pure helpers plus the
-// fastify onRequest hook that applies them.
+// onRequest hook that applies them.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Reply, Request } from './http/types.js';
 import { SyError } from '../core/errors.js';
 
 /** Constant-time equality of two secrets (compares SHA-256 digests of equal length). */
@@ -42,16 +42,16 @@ export interface GuardOptions {
   hostAllowList: () => Set<string> | null;
 }
 
-function isUpgrade(req: FastifyRequest): boolean {
+function isUpgrade(req: Request): boolean {
   return String(req.headers.upgrade ?? '').toLowerCase() === 'websocket';
 }
 
-function isPreflight(req: FastifyRequest): boolean {
+function isPreflight(req: Request): boolean {
   return req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined;
 }
 
 /** The request's credentials: the Bearer header, or `?token=` on a WebSocket upgrade. */
-function presentedSecret(req: FastifyRequest): string | null {
+function presentedSecret(req: Request): string | null {
   const auth = req.headers.authorization;
   if (typeof auth === 'string' && auth.startsWith('Bearer ')) return auth.slice(7);
   if (isUpgrade(req)) {
@@ -63,7 +63,7 @@ function presentedSecret(req: FastifyRequest): string | null {
 
 /** onRequest hook: Host check first (also for preflights), then auth (not for CORS preflights). */
 export function createGuard(opts: GuardOptions) {
-  return async function guard(req: FastifyRequest, _reply: FastifyReply): Promise<void> {
+  return async function guard(req: Request, _reply: Reply): Promise<void> {
     const allow = opts.hostAllowList();
     if (allow) {
       const host = String(req.headers.host ?? '').toLowerCase();

@@ -1,20 +1,23 @@
 // createController: the Clash/mihomo-compatible controller on
 // `external-controller`. Lifecycle: createController() validates options and
-// builds the fastify app (usable with inject() at once) -> start() listens ->
+// builds the app (usable with inject() at once) -> start() listens ->
 // close() ends every stream and the server (idempotent).
 //
-// Request order: Host check (DNS rebinding, loopback only) -> CORS (answers
-// preflights, incl. Private Network Access) -> Bearer/`?token=` auth -> route.
+// Request order: Host check (DNS rebinding, loopback only) and Bearer/`?token=`
+// auth (not for CORS preflights, not for /ui) -> CORS (answers preflights,
+// incl. Private Network Access) -> route. The HTTP layer is our own
+// (http/app.ts on node:http; `ws` loaded on the first WebSocket): fastify
+// and its plugins held ~15 MB of the idle core's RSS.
+import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
-import Fastify, { type FastifyInstance } from 'fastify';
-import fastifyCors from '@fastify/cors';
-import fastifyWebsocket from '@fastify/websocket';
 import { SyError } from '../core/errors.js';
 import { parseHostPort } from '../core/address.js';
 import type { Logger } from '../core/logger.js';
 import type { ControllerDeps } from './deps.js';
 import { toHttpError } from './http-errors.js';
 import { allowedHosts, createGuard, isLoopbackHost } from './security.js';
+import { HttpApp } from './http/app.js';
+import type { Reply, Request, RoutePlugin } from './http/types.js';
 import { createStreamRegistry } from './stream.js';
 import { basicRoutes } from './routes/basic.js';
 import { configsRoutes } from './routes/configs.js';
@@ -44,8 +47,8 @@ export interface Controller {
   close(): Promise<void>;
   /** The bound address (the configured one before start()). */
   address(): { host: string; port: number };
-  /** The fastify instance, for inject() in tests. */
-  readonly app: FastifyInstance;
+  /** The request pipeline; `app.inject()` answers a request in-process (tests). */
+  readonly app: Pick<HttpApp, 'inject'>;
 }
 
 /** Bodies up to 16 MB (a reloaded config's YAML); /storage has its own 1 MB limit. */
@@ -65,69 +68,59 @@ export function createController(deps: ControllerDeps, opts: ControllerOptions):
   let bound: { host: string; port: number } = { host, port: listen.port };
   let hosts = allowedHosts(host, bound.port);
 
-  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT, forceCloseConnections: true });
-  // Any content type is parsed as JSON (some clients send text/plain); empty bodies are undefined.
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
-    const text = String(body);
-    if (text.trim() === '') return done(null, undefined);
-    try {
-      done(null, JSON.parse(text));
-    } catch (err) {
-      done(new SyError('SY_ERR_API_BAD_REQUEST', { detail: 'not JSON', cause: err }), undefined);
-    }
+  const app = new HttpApp({
+    bodyLimit: BODY_LIMIT,
+    wsMaxPayload: 1 << 16,
+    onError(err, req, reply) {
+      const e = toHttpError(err);
+      if (e.internal) log.error('controller route failed', { err });
+      // A refused upgrade must not leave a half-upgraded socket behind.
+      if (req.headers.upgrade) reply.header('connection', 'close');
+      reply.code(e.status).send(e.body);
+    },
   });
-  app.setErrorHandler((err, req, reply) => {
-    const e = toHttpError(err);
-    if (e.internal) log.error('controller route failed', { err });
-    // A refused upgrade must not leave a half-upgraded socket behind.
-    if (req.headers.upgrade) reply.header('connection', 'close');
-    return reply.code(e.status).send(e.body);
-  });
-  app.setNotFoundHandler((_req, reply) => reply.code(404).send({ message: 'Resource not found', code: 'SY_ERR_API_NOT_FOUND' }));
 
   const guard = createGuard({ secret: opts.secret, hostAllowList: () => (loopback ? hosts : null) });
   app.addHook('onRequest', async (req, reply) => {
     // Host check before CORS: a rebinding page must not even get a preflight answer.
-    const url = req.url;
     const pna = req.headers['access-control-request-private-network'] === 'true';
     if (pna && opts.cors.allowPrivateNetwork) reply.header('Access-Control-Allow-Private-Network', 'true');
-    if (url === '/ui' || url.startsWith('/ui/')) return guard(req, reply).catch((err) => {
+    if (req.path === '/ui' || req.path.startsWith('/ui/')) {
       // /ui needs no secret, only the Host check.
-      if ((err as SyError).code !== 'SY_ERR_API_UNAUTHORIZED') throw err;
-    });
-    return guard(req, reply);
+      await guard(req, reply).catch((err) => {
+        if ((err as SyError).code !== 'SY_ERR_API_UNAUTHORIZED') throw err;
+      });
+    } else await guard(req, reply);
   });
+  app.addHook('onRequest', corsHook(opts.cors.allowOrigins));
 
-  const origins = opts.cors.allowOrigins;
-  app.register(fastifyCors, {
-    origin: origins.length === 0 || origins.includes('*') ? '*' : [...origins],
-    methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
-    allowedHeaders: ['Content-Type', 'Authorization'],
-    maxAge: 600,
-  });
-  app.register(fastifyWebsocket, { options: { maxPayload: 1 << 16 } });
-  app.register(async (scope) => {
-    const ctx = { streams, logger: log };
-    scope.register(basicRoutes(deps));
-    scope.register(configsRoutes(deps));
-    scope.register(configEditRoutes(deps));
-    scope.register(proxiesRoutes(deps));
-    scope.register(rulesRoutes(deps));
-    scope.register(connectionsRoutes(deps, ctx));
-    scope.register(streamsRoutes(deps, ctx));
-    scope.register(dnsRoutes(deps));
-    scope.register(matchRoutes(deps));
-    scope.register(storageRoutes(deps));
-    scope.register(profilesRoutes(deps));
-    scope.register(uiRoutes(opts.uiDir));
-  });
-  app.addHook('preClose', async () => streams.closeAll());
+  const ctx = { streams, logger: log };
+  const plugins: RoutePlugin[] = [
+    basicRoutes(deps),
+    configsRoutes(deps),
+    configEditRoutes(deps),
+    proxiesRoutes(deps),
+    rulesRoutes(deps),
+    connectionsRoutes(deps, ctx),
+    streamsRoutes(deps, ctx),
+    dnsRoutes(deps),
+    matchRoutes(deps),
+    storageRoutes(deps),
+    profilesRoutes(deps),
+    uiRoutes(opts.uiDir),
+  ];
+  for (const p of plugins) p(app, {}, () => {});
 
+  const server: Server = createServer({ keepAliveTimeout: 72_000 }, app.handle);
+  server.on('upgrade', app.handleUpgrade);
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+    else socket.destroy();
+  });
   // Every accepted socket, so close() can destroy stragglers (e.g. upgrade
   // sockets a client keeps open) after a grace period instead of hanging.
   const sockets = new Set<Socket>();
-  app.server.on('connection', (s: Socket) => {
+  server.on('connection', (s: Socket) => {
     sockets.add(s);
     s.once('close', () => sockets.delete(s));
   });
@@ -140,8 +133,14 @@ export function createController(deps: ControllerDeps, opts: ControllerOptions):
     async start() {
       if (started) return;
       started = true;
-      await app.listen({ host, port: listen.port });
-      const a = app.server.address();
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen({ host: host.replace(/^\[|\]$/g, ''), port: listen.port }, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      const a = server.address();
       if (a && typeof a === 'object') bound = { host, port: a.port };
       hosts = allowedHosts(host, bound.port);
       log.info('controller listening', { address: `${host}:${bound.port}`, auth: opts.secret ? 'secret' : 'none' });
@@ -152,9 +151,33 @@ export function createController(deps: ControllerDeps, opts: ControllerOptions):
           for (const s of sockets) s.destroy();
         }, CLOSE_GRACE_MS);
         grace.unref();
-        closed = app.close().then(() => clearTimeout(grace));
+        streams.closeAll();
+        closed = new Promise<void>((resolve) => {
+          if (!server.listening) return resolve();
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        }).then(() => clearTimeout(grace));
       }
       return closed;
     },
+  };
+}
+
+/** CORS: `*` (any origin) unless a list is configured, then only listed origins are echoed; preflights are answered here. */
+function corsHook(origins: readonly string[]) {
+  const any = origins.length === 0 || origins.includes('*');
+  return async (req: Request, reply: Reply): Promise<void> => {
+    if (any) reply.header('Access-Control-Allow-Origin', '*');
+    else {
+      reply.header('Vary', 'Origin');
+      const origin = req.headers.origin;
+      if (typeof origin === 'string' && origins.includes(origin)) reply.header('Access-Control-Allow-Origin', origin);
+    }
+    if (req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined) {
+      reply.header('Access-Control-Allow-Methods', 'GET, POST, PUT, PATCH, DELETE');
+      reply.header('Access-Control-Allow-Headers', 'Content-Type, Authorization');
+      reply.header('Access-Control-Max-Age', '600');
+      reply.code(204).send();
+    }
   };
 }

@@ -3,7 +3,7 @@
 // Frames are dropped (never queued without bound) while a slow client has more
 // than MAX_BUFFERED bytes pending. Every open stream is closed on controller close.
 import { PassThrough } from 'node:stream';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { App, Reply, Request } from './http/types.js';
 import type { WebSocket } from 'ws';
 
 const MAX_BUFFERED = 1 << 20;
@@ -18,7 +18,7 @@ export interface StreamSink {
 }
 
 /** Starts producing frames into `sink`; returns the cleanup run when the stream ends. */
-export type StreamOpener = (sink: StreamSink, req: FastifyRequest) => () => void;
+export type StreamOpener = (sink: StreamSink, req: Request) => () => void;
 
 /** Tracks open streams so close() can end them all. */
 export interface StreamRegistry {
@@ -41,7 +41,7 @@ export function createStreamRegistry(): StreamRegistry {
 }
 
 /** The WebSocket side of a stream. */
-export function openWebSocketStream(socket: WebSocket, req: FastifyRequest, registry: StreamRegistry, opener: StreamOpener): void {
+export function openWebSocketStream(socket: WebSocket, req: Request, registry: StreamRegistry, opener: StreamOpener): void {
   let done = false;
   let cleanup: () => void = () => {};
   let unregister: () => void = () => {};
@@ -71,7 +71,7 @@ export function openWebSocketStream(socket: WebSocket, req: FastifyRequest, regi
 }
 
 /** The chunked NDJSON side of a stream. */
-export function openNdjsonStream(req: FastifyRequest, reply: FastifyReply, registry: StreamRegistry, opener: StreamOpener): FastifyReply {
+export function openNdjsonStream(req: Request, reply: Reply, registry: StreamRegistry, opener: StreamOpener): Reply {
   const out = new PassThrough();
   let done = false;
   let cleanup: () => void = () => {};
@@ -102,11 +102,11 @@ export function openNdjsonStream(req: FastifyRequest, reply: FastifyReply, regis
 
 /** Registers GET `url` as a stream: WebSocket on upgrade, else NDJSON (or `httpHandler` when given). */
 export function streamRoute(
-  app: FastifyInstance,
+  app: App,
   url: string,
   registry: StreamRegistry,
   opener: StreamOpener,
-  httpHandler?: (req: FastifyRequest, reply: FastifyReply) => unknown,
+  httpHandler?: (req: Request, reply: Reply) => unknown,
 ): void {
   app.route({
     method: 'GET',

@@ -40,7 +40,7 @@ export function optEnum<T extends string>(o: JsonObject, key: string, where: str
   return s as T;
 }
 
-/** A query string parameter (fastify gives string | string[] | undefined). */
+/** A query string parameter (the request gives string | string[] | undefined). */
 export function queryString(q: unknown, key: string): string | undefined {
   const v = (q as Record<string, unknown> | undefined)?.[key];
   if (v === undefined) return undefined;

@@ -9,7 +9,7 @@
 // A bad edit answers 400/404 with the core's located message and changes
 // nothing. Edits run one at a time (each reads the result of the previous).
 import { basename } from 'node:path';
-import type { FastifyPluginCallback } from 'fastify';
+import type { RoutePlugin } from '../http/types.js';
 import { SyError, isSyError } from '../../core/errors.js';
 import { applyConfigEdits, parseEditOps, type ConfigEditOp } from '../../config/edit.js';
 import { applyOverrideEdits } from '../../config/edit-override.js';
@@ -70,7 +70,7 @@ async function edit(deps: ControllerDeps, ops: ConfigEditOp[]): Promise<ApiConfi
   return { path: cur.path, payload: next, profile: '', bundled: false };
 }
 
-export function configEditRoutes(deps: ControllerDeps): FastifyPluginCallback {
+export function configEditRoutes(deps: ControllerDeps): RoutePlugin {
   return (app, _opts, done) => {
     // One edit at a time: a second edit must see the file the first one wrote.
     let queue: Promise<unknown> = Promise.resolve();

@@ -2,7 +2,7 @@
 // object (unknown keys are ignored, like mihomo; known keys are type-checked)
 // plus switchyard's own `capture` toggles. PUT reloads; a bad config leaves
 // the running one untouched and answers 400 with the reason.
-import type { FastifyPluginCallback } from 'fastify';
+import type { RoutePlugin } from '../http/types.js';
 import { SyError, isSyError } from '../../core/errors.js';
 import type { ApiMode } from '../api-types.js';
 import type { ConfigPatch, ControllerDeps, ReloadRequest } from '../deps.js';
@@ -68,7 +68,7 @@ async function reload(deps: ControllerDeps, req: ReloadRequest): Promise<void> {
   }
 }
 
-export function configsRoutes(deps: ControllerDeps): FastifyPluginCallback {
+export function configsRoutes(deps: ControllerDeps): RoutePlugin {
   return (app, _opts, done) => {
     app.get('/configs', async () => deps.configs());
     app.patch('/configs', async (req, reply) => {

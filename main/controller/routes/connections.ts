@@ -2,7 +2,7 @@
 // `?interval=` ms (default 1000; first frame at once); DELETE closes all, DELETE
 // /:id closes one (always 204, like mihomo). /connections/closed is ours: the
 // bounded history, newest first.
-import type { FastifyPluginCallback } from 'fastify';
+import type { RoutePlugin } from '../http/types.js';
 import type { ControllerDeps } from '../deps.js';
 import { streamRoute } from '../stream.js';
 import { queryInt } from '../validate.js';
@@ -11,7 +11,7 @@ import type { RouteContext } from './context.js';
 /** Snapshots younger than this are shared between stream clients (serialising 10k connections takes ~50 ms). */
 const SHARE_MS = 100;
 
-export function connectionsRoutes(deps: Pick<ControllerDeps, 'connections'>, ctx: RouteContext): FastifyPluginCallback {
+export function connectionsRoutes(deps: Pick<ControllerDeps, 'connections'>, ctx: RouteContext): RoutePlugin {
   const table = deps.connections;
   let shared = { at: -Infinity, text: '' };
   const snapshotText = (): string => {

@@ -1,5 +1,5 @@
 // POST /cache/fakeip/flush, POST /cache/dns/flush, GET /dns/query?name=&type=.
-import type { FastifyPluginCallback } from 'fastify';
+import type { RoutePlugin } from '../http/types.js';
 import { normalizeHost } from '../../core/address.js';
 import type { ControllerDeps } from '../deps.js';
 import { badQuery } from '../http-errors.js';
@@ -20,7 +20,7 @@ export function parseDnsQuery(q: unknown): { name: string; qtype: number } {
   return { name, qtype };
 }
 
-export function dnsRoutes(deps: Pick<ControllerDeps, 'dns'>): FastifyPluginCallback {
+export function dnsRoutes(deps: Pick<ControllerDeps, 'dns'>): RoutePlugin {
   return (app, _opts, done) => {
     app.post('/cache/fakeip/flush', async (_req, reply) => {
       deps.dns.flushFakeIp();

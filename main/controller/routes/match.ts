@@ -1,7 +1,7 @@
 // GET /match?host=&ip=&port=&network=&src=&srcPort= (switchyard's own): where
 // would this connection go? Answers ApiMatchResult; the decision is the
 // running engine's, including the current mode.
-import type { FastifyPluginCallback } from 'fastify';
+import type { RoutePlugin } from '../http/types.js';
 import { normalizeHost, normalizeIp } from '../../core/address.js';
 import type { ControllerDeps, MatchQuery } from '../deps.js';
 import { badQuery } from '../http-errors.js';
@@ -33,7 +33,7 @@ function parseIp(q: unknown, key: string): string {
   return ip;
 }
 
-export function matchRoutes(deps: Pick<ControllerDeps, 'match'>): FastifyPluginCallback {
+export function matchRoutes(deps: Pick<ControllerDeps, 'match'>): RoutePlugin {
   return (app, _opts, done) => {
     app.get('/match', async (req) => deps.match(parseMatchQuery(req.query)));
     done();

@@ -8,7 +8,7 @@
 //   DELETE /profiles/:id              -> 204 (not the active one)
 //   GET    /profiles/:id/override     -> ApiProfileOverride
 //   PUT    /profiles/:id/override     {payload} -> ApiProfile (validated before saving)
-import type { FastifyPluginCallback } from 'fastify';
+import type { RoutePlugin } from '../http/types.js';
 import { SyError } from '../../core/errors.js';
 import type { ControllerDeps, ProfileAddRequest, ProfilesView } from '../deps.js';
 import { badRequest } from '../http-errors.js';
@@ -45,7 +45,7 @@ export function parseProfilePatch(body: unknown): { name?: string; interval?: nu
   return { ...(name !== undefined ? { name } : {}), ...(interval !== undefined ? { interval } : {}) };
 }
 
-export function profilesRoutes(deps: Pick<ControllerDeps, 'profiles'>): FastifyPluginCallback {
+export function profilesRoutes(deps: Pick<ControllerDeps, 'profiles'>): RoutePlugin {
   return (app, _opts, done) => {
     const view = (): ProfilesView => {
       if (!deps.profiles) throw new SyError('SY_ERR_API_UNAVAILABLE', { where: '/profiles', detail: 'profiles are not available in this core' });

@@ -2,7 +2,7 @@
 // outbound of the config) plus each proxy provider, in mihomo's
 // ProxyProvider shape; PUT updates now (503 + message on failure, the last
 // good list stays); /healthcheck tests every proxy of a provider.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { App, Request } from '../http/types.js';
 import { SyError, isSyError } from '../../core/errors.js';
 import type { Outbound } from '../../core/outbound.js';
 import type { ApiProxy, ApiProxyProvider } from '../api-types.js';
@@ -36,7 +36,7 @@ function toApi(view: OutboundsView, p: ProxyProviderView): ApiProxyProvider {
 }
 
 /** Registers the /providers/proxies routes on `app` (called by proxiesRoutes). */
-export function registerProxyProviderRoutes(app: FastifyInstance, view: OutboundsView, providers: ProxyProvidersView | undefined, h: ProviderRouteHelpers): void {
+export function registerProxyProviderRoutes(app: App, view: OutboundsView, providers: ProxyProvidersView | undefined, h: ProviderRouteHelpers): void {
   const defaultProvider = (): ApiProxyProvider => {
     // Provider proxies belong to their provider, not to `default`.
     const providerNames = new Set<string>();
@@ -51,7 +51,7 @@ export function registerProxyProviderRoutes(app: FastifyInstance, view: Outbound
     };
   };
   const find = (name: string): ProxyProviderView | undefined => providers?.list().find((p) => p.name === name);
-  const named = (req: FastifyRequest): ApiProxyProvider => {
+  const named = (req: Request): ApiProxyProvider => {
     const name = (req.params as { provider: string }).provider;
     if (name === DEFAULT) return defaultProvider();
     const p = find(name);
@@ -88,7 +88,7 @@ export function registerProxyProviderRoutes(app: FastifyInstance, view: Outbound
     await Promise.allSettled(p.proxies.map((m) => h.delayOf(view, m.name, opts)));
     return reply.code(204).send();
   });
-  const member = (req: FastifyRequest): Outbound => {
+  const member = (req: Request): Outbound => {
     const p = named(req);
     const name = (req.params as { name: string }).name;
     if (!p.proxies.some((x) => x.name === name)) throw notFound(`proxy of provider ${p.name}`, name);

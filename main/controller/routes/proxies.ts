@@ -1,7 +1,7 @@
 // /proxies, /group (and /providers/proxies via providers-proxies.ts): outbounds and groups in mihomo's
 // Proxy shape, selection, pin clearing and delay tests. Path names arrive
 // URL-decoded (dashboards call encodeURIComponent).
-import type { FastifyPluginCallback, FastifyRequest } from 'fastify';
+import type { RoutePlugin, Request } from '../http/types.js';
 import { SyError, isSyError } from '../../core/errors.js';
 import type { Outbound, OutboundGroup } from '../../core/outbound.js';
 import type { ApiProxy } from '../api-types.js';
@@ -16,14 +16,14 @@ const MAX_TIMEOUT_MS = 60_000;
 /** How long past the asked timeout we wait for the engine before answering 504 ourselves. */
 const GRACE_MS = 1000;
 
-function named(view: OutboundsView, req: FastifyRequest): Outbound {
+function named(view: OutboundsView, req: Request): Outbound {
   const name = (req.params as { name: string }).name;
   const o = view.get(name);
   if (!o) throw notFound('proxy', name);
   return o;
 }
 
-function groupNamed(view: OutboundsView, req: FastifyRequest): OutboundGroup {
+function groupNamed(view: OutboundsView, req: Request): OutboundGroup {
   const o = named(view, req);
   if (!isGroup(o)) throw notFound('group', o.name);
   return o;
@@ -59,7 +59,7 @@ async function delayOf(view: OutboundsView, name: string, opts: DelayTestOptions
   }
 }
 
-export function proxiesRoutes(deps: Pick<ControllerDeps, 'outbounds' | 'proxyProviders'>): FastifyPluginCallback {
+export function proxiesRoutes(deps: Pick<ControllerDeps, 'outbounds' | 'proxyProviders'>): RoutePlugin {
   const view = deps.outbounds;
   return (app, _opts, done) => {
     app.get('/proxies', async () => {

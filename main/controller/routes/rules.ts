@@ -1,6 +1,6 @@
 // GET /rules (with index and hit counts) and PATCH /rules/disable, plus
 // /providers/rules (status) and PUT /providers/rules/:name (update now).
-import type { FastifyPluginCallback } from 'fastify';
+import type { RoutePlugin } from '../http/types.js';
 import { SyError, isSyError } from '../../core/errors.js';
 import type { ApiRule, ApiRuleProvider } from '../api-types.js';
 import type { ControllerDeps, RuleProviderView } from '../deps.js';
@@ -68,7 +68,7 @@ export function toApiRuleProvider(p: RuleProviderView): ApiRuleProvider {
   return out;
 }
 
-export function rulesRoutes(deps: Pick<ControllerDeps, 'rules' | 'ruleProviders'>): FastifyPluginCallback {
+export function rulesRoutes(deps: Pick<ControllerDeps, 'rules' | 'ruleProviders'>): RoutePlugin {
   return (app, _opts, done) => {
     app.get('/rules', async () => ({ rules: listRules(deps) }));
     app.patch('/rules/disable', async (req, reply) => {

@@ -1,6 +1,6 @@
 // GET/PUT/DELETE /storage/:key: small JSON values dashboards persist
 // (zashboard syncs `/storage/zashboard`). GET of an unknown key is `null`.
-import type { FastifyPluginCallback } from 'fastify';
+import type { RoutePlugin } from '../http/types.js';
 import { SyError } from '../../core/errors.js';
 import type { ControllerDeps } from '../deps.js';
 import { badRequest } from '../http-errors.js';
@@ -14,7 +14,7 @@ export function checkStorageKey(key: string): string {
   return key;
 }
 
-export function storageRoutes(deps: Pick<ControllerDeps, 'storage'>): FastifyPluginCallback {
+export function storageRoutes(deps: Pick<ControllerDeps, 'storage'>): RoutePlugin {
   return (app, _opts, done) => {
     const key = (p: unknown) => checkStorageKey((p as { key: string }).key);
     app.get('/storage/:key', async (req, reply) => {

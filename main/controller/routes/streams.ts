@@ -1,7 +1,7 @@
 // /traffic, /memory and /logs: streams (WebSocket on upgrade, otherwise
 // chunked NDJSON). /logs filters by `?level=` (default info) and answers
 // mihomo's `{type,payload}` or, with `?format=structured`, `{time,level,message,fields}`.
-import type { FastifyPluginCallback } from 'fastify';
+import type { RoutePlugin } from '../http/types.js';
 import { levelRank, type LogLevel, type LogRecord } from '../../core/logger.js';
 import type { ApiLog, ApiLogStructured } from '../api-types.js';
 import type { ControllerDeps } from '../deps.js';
@@ -45,7 +45,7 @@ export function toApiLogStructured(r: LogRecord): ApiLogStructured {
   };
 }
 
-export function streamsRoutes(deps: Pick<ControllerDeps, 'traffic' | 'memory' | 'logs'>, ctx: RouteContext): FastifyPluginCallback {
+export function streamsRoutes(deps: Pick<ControllerDeps, 'traffic' | 'memory' | 'logs'>, ctx: RouteContext): RoutePlugin {
   return (app, _opts, done) => {
     streamRoute(app, '/traffic', ctx.streams, (sink) => deps.traffic.subscribe((f) => sink.send(f)));
     streamRoute(app, '/memory', ctx.streams, (sink) => deps.memory.subscribe((f) => sink.send(f)));

@@ -15,4 +15,5 @@ export const API_ERRORS = {
   SY_ERR_API_INSECURE_LISTEN: "refusing to serve the controller on a non-loopback address without a secret",
   SY_ERR_API_BAD_LISTEN: "external-controller address invalid",
   SY_ERR_API_UNAVAILABLE: "feature not available in this engine",
+  SY_ERR_API_BAD_ROUTE: "controller route pattern invalid or registered twice (a programming error)",
 } as const;
