@@ -151,7 +151,10 @@ export function nativeAvailable(): boolean {
   }
 }
 
-/** A listening TCP socket with SO_REUSEADDR and IP(V6)_TRANSPARENT; adopt it with `server.listen({fd})`. */
+/**
+ * A listening TCP socket with SO_REUSEADDR, IP(V6)_TRANSPARENT and TCP_NODELAY
+ * (inherited by accepted sockets); adopt it with `server.listen({fd})`.
+ */
 export function createTransparentTcpListener(opts: TransparentTcpListenerOptions): number {
   return load().createTransparentTcpListener(opts);
 }
@@ -349,6 +352,48 @@ function takeBuffered(s: net.Socket): Buffer[] {
 }
 
 /**
+ * One spliced connection as JavaScript holds it while it lives: a plain
+ * object with prototype methods (no closures), since thousands may be held
+ * idle (RSS per held connection, docs/benchmarks.md).
+ */
+class Spliced implements SplicedConnection {
+  /** final counts, once the native side reported the end */
+  private final: [number, number] | undefined;
+  /** between the native close and the report the live counts are gone: the last seen */
+  private last: [number, number] | undefined;
+
+  constructor(
+    readonly id: number,
+    private readonly native: NativeSplice,
+    private readonly onEnd: (why: SpliceEnd, up: number, down: number) => void,
+  ) {}
+
+  private counts(): [number, number] {
+    if (this.final) return this.final;
+    const live = this.native.counts(this.id);
+    if (live) this.last = live;
+    return this.last ?? [0, 0];
+  }
+
+  upload(): number {
+    return this.counts()[0];
+  }
+
+  download(): number {
+    return this.counts()[1];
+  }
+
+  kill(): void {
+    this.native.kill(this.id);
+  }
+
+  end(why: SpliceEnd, up: number, down: number): void {
+    this.final = [up, down];
+    this.onEnd(why, up, down);
+  }
+}
+
+/**
  * The zero-copy TCP relay (native/src/splice_relay.cc): established
  * connections are relayed by a native epoll thread with splice(), so their
  * bytes never enter JavaScript. Lifecycle: one thread from construction to
@@ -356,16 +401,16 @@ function takeBuffered(s: net.Socket): Buffer[] {
  */
 export class SpliceRelay {
   private readonly native: NativeSplice;
-  private readonly ends = new Map<number, (why: SpliceEnd, up: number, down: number) => void>();
+  private readonly ends = new Map<number, Spliced>();
   private closed = false;
   private readonly wakeSoon: () => void;
 
   constructor(opts: SpliceRelayOptions = {}) {
     this.native = new (load().SpliceRelay)(opts, (id, reason, up, down) => {
-      const end = this.ends.get(id);
-      if (!end) return;
+      const conn = this.ends.get(id);
+      if (!conn) return;
       this.ends.delete(id);
-      end(reason as SpliceEnd, up, down);
+      conn.end(reason as SpliceEnd, up, down);
     });
     this.wakeSoon = batchedWake(() => {
       if (!this.closed) this.native.wake();
@@ -394,27 +439,14 @@ export class SpliceRelay {
     const down = takeBuffered(remote);
     const id = this.native.add(cfd, rfd, opts.idleMs, up.length ? (up.length === 1 ? up[0] : Buffer.concat(up)) : undefined, down.length ? Buffer.concat(down) : undefined, true);
     this.wakeSoon();
-    let final: [number, number] | undefined;
-    let last: [number, number] = [0, 0];
-    this.ends.set(id, (why, u, d) => {
-      final = [u, d];
-      onEnd(why, u, d);
-    });
+    const conn = new Spliced(id, this.native, onEnd);
+    this.ends.set(id, conn);
     // NOTE: destroy() closes only Node's fd; the native dup keeps the connection (reference.md §7.1).
     client.removeAllListeners('data');
     remote.removeAllListeners('data');
     client.destroy();
     remote.destroy();
-    // Between the native close and onEnd the live counts are gone: keep the last seen.
-    const counts = (): [number, number] => final ?? (last = this.native.counts(id) ?? last);
-    return {
-      id,
-      upload: () => counts()[0],
-      download: () => counts()[1],
-      kill: () => {
-        this.native.kill(id);
-      },
-    };
+    return conn;
   }
 
   stats(): SpliceRelayStats {
@@ -491,7 +523,10 @@ export class NativeDialer {
       this.waiting.set(id, (fd, err) => {
         if (fd < 0) return reject(new DialError(err || 'EIO', ip, port));
         try {
-          resolve(new net.Socket({ fd, readable: true, writable: true, allowHalfOpen: true }));
+          const sock = new net.Socket({ fd, readable: true, writable: true, allowHalfOpen: true });
+          // TCP_NODELAY is set natively: the marker of main/core/socket-flags.ts lets the tunnel skip its setsockopt.
+          (sock as net.Socket & Record<symbol, boolean>)[NODELAY_MARK] = true;
+          resolve(sock);
         } catch (e) {
           closeQuietly(fd);
           reject(e);
@@ -526,6 +561,8 @@ export class NativeDialer {
     this.native.close();
   }
 }
+
+const NODELAY_MARK = Symbol.for('switchyard.noDelay');
 
 let shared: NativeDialer | null | undefined;
 /**

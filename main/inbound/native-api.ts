@@ -9,6 +9,7 @@ export interface TransparentUdpSocket {
 }
 
 export interface NativeInbound {
+  /** A listening fd whose accepted sockets have TCP_NODELAY (inherited from the listener). */
   createTransparentTcpListener(opts: TransparentTcpListenerOptions): number;
   closeFd(fd: number): void;
   TransparentUdp: new (opts: TransparentUdpOptions, onMessage: UdpMessageHandler) => TransparentUdpSocket;

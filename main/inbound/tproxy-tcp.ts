@@ -11,6 +11,7 @@ import type { Lifecycle } from '../core/lifecycle.js';
 import { newMetadata, type Metadata } from '../core/metadata.js';
 import { normalizeIp, formatHostPort } from '../core/address.js';
 import { SyError } from '../core/errors.js';
+import { markNoDelay } from '../core/socket-flags.js';
 import type { NativeInbound } from './native-api.js';
 import { createAcceptGuard } from './accept-guard.js';
 
@@ -55,6 +56,7 @@ export function createTproxyTcpInbound(o: TproxyTcpOptions): TproxyTcpInbound {
   let bound: { ip: string; port: number } | null = null;
 
   const onConnection = (sock: net.Socket) => {
+    markNoDelay(sock); // inherited from the listener (native createTransparentTcpListener)
     const inbound = bound ?? { ip: o.host, port: o.port };
     const meta = tproxyTcpMeta(sock, name, inbound);
     if (!meta.srcIP || !meta.dstIP) {

@@ -39,18 +39,53 @@ export interface ConnectionTable extends ConnectionTracker {
   size(): number;
 }
 
-interface Entry {
-  readonly id: string;
-  info: ConnectionInfo;
-  readonly counters: ByteCounters;
-  readonly kill: () => void;
-  /** Wire forms computed once per open/update. Metadata is converted at every
-   *  snapshot instead, since the tunnel may fill fields of `meta` in place. */
-  chains: string[];
-  readonly start: string;
+/**
+ * One open connection; it is also the TrackedConnection handed to the tunnel.
+ * A class rather than closures: thousands may be held open, and each closure
+ * would carry a context (RSS per held connection, docs/benchmarks.md).
+ */
+class Entry implements TrackedConnection {
+  /** Chains are converted at every snapshot instead of stored twice. */
+  constructor(
+    readonly id: string,
+    private readonly owner: { finish(e: Entry, reason: string): void; isOpen(e: Entry): boolean },
+    public info: ConnectionInfo,
+    readonly counters: ByteCounters,
+    readonly kill: () => void,
+    /** ms since epoch; formatted only when the API asks */
+    readonly startMs: number,
+  ) {}
+
+  update(patch: Partial<ConnectionInfo>): void {
+    if (!this.owner.isOpen(this)) return;
+    this.info = { ...this.info, ...patch };
+  }
+
+  closed(reason: string): void {
+    this.owner.finish(this, reason);
+  }
 }
 
 const DEFAULT_HISTORY = 1000;
+
+/**
+ * Connection ids in UUID v4 form, as mihomo's: 122 random bits per tracker,
+ * of which the last 48 are replaced by a counter, so every id is unique for
+ * 2^48 connections. NOTE: not randomUUID() per connection: V8 builds that
+ * string as a tree of 14 concatenations, which it keeps (~450 B of heap per
+ * held connection); toString('latin1') of a buffer gives one flat string.
+ */
+class ConnectionIds {
+  private readonly buf = Buffer.from(randomUUID(), 'latin1');
+  private readonly base = parseInt(this.buf.toString('latin1', 24), 16);
+  private n = 0;
+
+  next(): string {
+    const v = (this.base + this.n++) % 2 ** 48;
+    this.buf.write(v.toString(16).padStart(12, '0'), 24, 'latin1');
+    return this.buf.toString('latin1');
+  }
+}
 
 export function createConnectionTracker(opts: ConnectionTrackerOptions): ConnectionTable {
   const now = opts.now ?? Date.now;
@@ -71,9 +106,9 @@ export function createConnectionTracker(opts: ConnectionTrackerOptions): Connect
     metadata: toApiMetadata(e.info.meta),
     upload: bytes.upload,
     download: bytes.download,
-    start: e.start,
-    chains: e.chains,
-    providerChains: e.chains.map(() => ''),
+    start: new Date(e.startMs).toISOString(),
+    chains: [...e.info.chains],
+    providerChains: e.info.chains.map(() => ''),
     rule: e.info.rule,
     rulePayload: e.info.rulePayload,
   });
@@ -84,32 +119,19 @@ export function createConnectionTracker(opts: ConnectionTrackerOptions): Connect
     closedTotals.upload += bytes.upload;
     closedTotals.download += bytes.download;
     if (historySize === 0) return;
-    history.unshift({ ...toApi(e, bytes), chains: [...e.chains], end: new Date(now()).toISOString(), reason: String(reason || 'closed') });
+    history.unshift({ ...toApi(e, bytes), end: new Date(now()).toISOString(), reason: String(reason || 'closed') });
     if (history.length > historySize) history.length = historySize;
   };
 
+  const owner = { finish, isOpen: (e: Entry) => open.has(e.id) };
+  const ids = new ConnectionIds();
+
   const table: ConnectionTable = {
     open(info, counters, kill): TrackedConnection {
-      const e: Entry = {
-        id: randomUUID(),
-        info: { ...info },
-        counters,
-        kill,
-        chains: [...info.chains],
-        start: new Date(now()).toISOString(),
-      };
+      // `info` is kept as given: the tunnel builds a fresh one per connection.
+      const e = new Entry(ids.next(), owner, info, counters, kill, now());
       open.set(e.id, e);
-      return {
-        id: e.id,
-        update(patch) {
-          if (!open.has(e.id)) return;
-          e.info = { ...e.info, ...patch };
-          e.chains = [...e.info.chains];
-        },
-        closed(reason) {
-          finish(e, reason);
-        },
-      };
+      return e;
     },
     snapshot() {
       let up = closedTotals.upload;

@@ -12,6 +12,7 @@
 // the other side on an error, and call `onEnd` exactly once with the reason.
 import type { Socket } from 'node:net';
 import type { ByteCounters } from '../core/stats.js';
+import { hasNoDelay } from '../core/socket-flags.js';
 
 export interface RelayOptions {
   /** Destroy both sides after this long with no traffic either way (ms). */
@@ -53,13 +54,25 @@ export function startRelay(
   onEnd: (why: RelayEnd) => void,
 ): RelayHandle {
   // NOTE: Nagle would hold back a small request behind an unacked one; the
-  // option lives on the socket, so it survives the hand-over.
-  client.setNoDelay(true);
-  remote.setNoDelay(true);
-  if (splice) {
-    const s = splice.adopt(client, remote, opts.head ? { idleMs: opts.idleMs, head: opts.head } : { idleMs: opts.idleMs }, (why) => onEnd(why));
-    if (s) return { kind: 'splice', counters: { upload: () => s.upload(), download: () => s.download() }, kill: () => s.kill() };
-  }
+  // option lives on the socket, so it survives the hand-over. The native
+  // dialer's sockets and the TPROXY listener's accepted ones have it already.
+  if (!hasNoDelay(client)) client.setNoDelay(true);
+  if (!hasNoDelay(remote)) remote.setNoDelay(true);
+  const spliced = splice ? adopt(splice, client, remote, opts, onEnd) : null;
+  return spliced ?? pipeHandle(client, remote, opts, onEnd);
+}
+
+// NOTE: the two helpers below are separate functions on purpose: a closure
+// keeps its whole scope alive, and the handle lives as long as the
+// connection. Created in startRelay, the handle's closures would retain both
+// (destroyed) Node sockets of every spliced connection, about 2 KiB each.
+
+function adopt(splice: SpliceAdopter, client: Socket, remote: Socket, opts: RelayOptions, onEnd: (why: RelayEnd) => void): RelayHandle | null {
+  const s = splice.adopt(client, remote, opts.head ? { idleMs: opts.idleMs, head: opts.head } : { idleMs: opts.idleMs }, onEnd);
+  return s ? { kind: 'splice', counters: s, kill: () => s.kill() } : null;
+}
+
+function pipeHandle(client: Socket, remote: Socket, opts: RelayOptions, onEnd: (why: RelayEnd) => void): RelayHandle {
   const upBase = remote.bytesWritten;
   const downBase = client.bytesWritten;
   const kill = relay(client, remote, opts, onEnd);

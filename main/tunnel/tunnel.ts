@@ -6,14 +6,14 @@ import type { Socket } from 'node:net';
 import type { Dispatcher, UdpPacket, UdpReplier } from '../core/dispatcher.js';
 import type { Metadata } from '../core/metadata.js';
 import type { Logger } from '../core/logger.js';
-import type { ConnectionTracker } from '../core/stats.js';
+import type { ByteCounters, ConnectionInfo, ConnectionTracker, TrackedConnection } from '../core/stats.js';
 import type { Destination } from '../core/outbound.js';
 import type { Decision } from '../core/rule.js';
 import { formatHostPort } from '../core/address.js';
 import { isSyError } from '../core/errors.js';
 import { preprocess, type PreprocessDeps } from './preprocess.js';
 import { peekHost, type SniffFn, type SniffVerdict } from './peek.js';
-import { startRelay, type RelayHandle, type SpliceAdopter } from './relay.js';
+import { startRelay, type RelayEnd, type RelayHandle, type SpliceAdopter } from './relay.js';
 import { decide, resolveRoute, type RouteDeps, type Route } from './route.js';
 import { createUdpNat, type UdpNat } from './udp-nat.js';
 
@@ -60,6 +60,40 @@ export function describe(meta: Metadata): string {
 export function destinationOf(meta: Metadata): Destination {
   const host = meta.host || (!meta.dstIP ? meta.sniffHost : '');
   return { host, ip: meta.dstIP, port: meta.dstPort };
+}
+
+/**
+ * Ties one relayed connection to its tracker entry for as long as it lives.
+ * NOTE: a class and not closures in handleTcp on purpose: those would keep
+ * handleTcp's whole scope alive (the destroyed client socket, the dial's
+ * AbortController, the route), about 2 KiB per held connection.
+ */
+class RelayLink implements ByteCounters {
+  handle: RelayHandle | undefined;
+  private readonly tracked: TrackedConnection;
+  /** the relay's end callback (bound once) */
+  readonly onEnd: (why: RelayEnd) => void;
+
+  constructor(tracker: ConnectionTracker, info: ConnectionInfo) {
+    this.tracked = tracker.open(info, this, this.kill.bind(this));
+    this.onEnd = this.end.bind(this);
+  }
+
+  upload(): number {
+    return this.handle ? this.handle.counters.upload() : 0;
+  }
+
+  download(): number {
+    return this.handle ? this.handle.counters.download() : 0;
+  }
+
+  private kill(): void {
+    this.handle?.kill();
+  }
+
+  private end(why: RelayEnd): void {
+    this.tracked.closed(why);
+  }
 }
 
 export function createTunnel(deps: TunnelDeps): Tunnel {
@@ -147,13 +181,8 @@ export function createTunnel(deps: TunnelDeps): Tunnel {
       return;
     }
     if (!meta.remoteDestination && remote.remoteAddress) meta.remoteDestination = remote.remoteAddress;
-    let handle: RelayHandle | undefined;
-    const tracked = deps.tracker.open(
-      info,
-      { upload: () => handle?.counters.upload() ?? 0, download: () => handle?.counters.download() ?? 0 },
-      () => handle?.kill(),
-    );
-    handle = startRelay(socket, remote, { idleMs: tcpIdleMs, head: firstBytes }, deps.splice, (why) => tracked.closed(why));
+    const link = new RelayLink(deps.tracker, info);
+    link.handle = startRelay(socket, remote, { idleMs: tcpIdleMs, head: firstBytes }, deps.splice, link.onEnd);
   };
 
   const nat: UdpNat = createUdpNat({

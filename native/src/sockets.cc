@@ -1,6 +1,7 @@
 #include "sockets.h"
 
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -69,7 +70,7 @@ void SetTransparent(Napi::Env env, int fd, int family) {
 
 // createTransparentTcpListener({host, port, family?, backlog?, mark?, reusePort?, v6only?}) -> fd
 // A listening, non-blocking TCP socket that accepts TPROXY'd connections:
-// SO_REUSEADDR, IP(V6)_TRANSPARENT, optional SO_MARK (inherited by accepted
+// SO_REUSEADDR, IP(V6)_TRANSPARENT, TCP_NODELAY, optional SO_MARK (inherited by accepted
 // sockets, so their replies carry the core's routing mark) and SO_REUSEPORT.
 Napi::Value CreateTransparentTcpListener(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -93,6 +94,9 @@ Napi::Value CreateTransparentTcpListener(const Napi::CallbackInfo& info) {
   if (o.Get("reusePort").ToBoolean()) SetIntOpt(env, g.fd, SOL_SOCKET, SO_REUSEPORT, 1, "SO_REUSEPORT");
   if (family == AF_INET6) SetIntOpt(env, g.fd, SOL_IPV6, IPV6_V6ONLY, o.Get("v6only").ToBoolean() ? 1 : 0, "IPV6_V6ONLY");
   SetTransparent(env, g.fd, family);
+  // Accepted sockets inherit TCP_NODELAY: the relay wants it on every client
+  // side, and one setsockopt here saves one per connection.
+  SetIntOpt(env, g.fd, IPPROTO_TCP, TCP_NODELAY, 1, "TCP_NODELAY");
   SetMark(env, g.fd, mark);
   if (bind(g.fd, reinterpret_cast<sockaddr*>(&addr.ss), addr.len) != 0) ThrowErrno(env, "bind(" + host + ":" + std::to_string(port) + ")", errno);
   if (listen(g.fd, backlog) != 0) ThrowErrno(env, "listen", errno);
