@@ -146,8 +146,10 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
     await dns.start();
     started.push(dns);
     const resolver = config.dns.nameserver.length > 0 ? dns.resolver : systemResolver(config.ipv6);
+    // The proxies' own server names resolve through proxy-server-nameserver (mihomo; respect-rules needs it).
+    const genDeps = { sockets: sockets.outbound, resolver, serverResolver: config.dns.nameserver.length > 0 ? dns.proxyServerResolver : resolver, state, geoip, logger: log };
 
-    let gen = (genRef = await buildGeneration(config, { sockets: sockets.outbound, resolver, state, geoip, logger: log }));
+    let gen = (genRef = await buildGeneration(config, genDeps));
     gen.outbounds.start();
     started.push({ start: async () => {}, close: async () => gen.outbounds.close() });
 
@@ -189,7 +191,7 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
     // are recompiled from the same config (new generation, connections kept).
     const routeDeps = { engine: () => gen.rules, mode: () => mode, outbounds: () => gen.outbounds, resolver };
     const recompile = async (why: string) => {
-      const next = await buildGeneration(config, { sockets: sockets.outbound, resolver, state, geoip, logger: log });
+      const next = await buildGeneration(config, genDeps);
       const old = gen;
       gen = genRef = next;
       gen.outbounds.start();
@@ -329,7 +331,7 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
         let nextGen: Generation;
         try {
           next = await readConfig(file, opts.home, req.payload);
-          nextGen = await buildGeneration(next, { sockets: sockets.outbound, resolver, state, geoip, logger: log });
+          nextGen = await buildGeneration(next, genDeps);
         } catch (e) {
           const err = new SyError('SY_ERR_ENGINE_RELOAD', { where: file, cause: e, detail: isSyError(e) ? e.message : String(e) });
           log.error(err.message);

@@ -30,6 +30,8 @@ export interface Generation {
 export interface GenerationDeps {
   sockets: SocketFactory;
   resolver: Resolver;
+  /** Resolves the proxies' server names (dns.proxy-server-nameserver); absent = `resolver`. */
+  serverResolver?: Resolver;
   state: StateStore;
   geoip: GeoIpReader;
   logger: Logger;
@@ -37,10 +39,12 @@ export interface GenerationDeps {
 
 /** Builds everything or throws SyErrorList with every error (nothing is left running). */
 export async function buildGeneration(config: Config, deps: GenerationDeps): Promise<Generation> {
-  const base = buildOutbounds(config, { sockets: deps.sockets, resolver: deps.resolver, state: deps.state, logger: deps.logger });
+  let ppRef: { providers: ReadonlyMap<string, ProxyProvider> } | undefined;
+  const resolver = serverAwareResolver(config, deps, () => ppRef?.providers);
+  const base = buildOutbounds(config, { sockets: deps.sockets, resolver, state: deps.state, logger: deps.logger });
   // Proxy providers download through an outbound and feed group members; they
   // run and stop with the outbound set (refresh timers, health checks).
-  const pp = await loadProxyProviders(config.proxyProviders ?? {}, base, { logger: deps.logger });
+  const pp = (ppRef = await loadProxyProviders(config.proxyProviders ?? {}, base, { logger: deps.logger }));
   // http rule providers download through their `proxy:` outbound (DIRECT by
   // default) and refresh on a jittered schedule that runs with the generation.
   const download = createRuleDownloader({ outbound: (name) => base.get(name), defaultSizeLimit: DEFAULT_SIZE_LIMIT });
@@ -110,4 +114,29 @@ function refreshItems(config: Config, providers: ReadonlyMap<string, RuleProvide
     out.push({ provider: p, interval: cfg.interval, firstDelayMs: due });
   }
   return out;
+}
+
+/**
+ * The outbounds' resolver: the proxies' server names (config proxies and
+ * proxy-provider proxies) go to `serverResolver`, everything else (DIRECT
+ * destinations) to the main resolver. Without a separate serverResolver it
+ * is the main resolver itself.
+ */
+function serverAwareResolver(config: Config, deps: GenerationDeps, providers: () => ReadonlyMap<string, ProxyProvider> | undefined): Resolver {
+  const server = deps.serverResolver;
+  if (!server || server === deps.resolver) return deps.resolver;
+  const own = new Set(config.proxies.map((p) => p.server.toLowerCase()));
+  // One Set per provider proxy list (a provider replaces its list on update).
+  const sets = new WeakMap<readonly unknown[], Set<string>>();
+  const isServer = (h: string): boolean => {
+    if (own.has(h)) return true;
+    for (const p of providers()?.values() ?? []) {
+      const list = p.proxies();
+      let set = sets.get(list);
+      if (!set) sets.set(list, (set = new Set(list.map((c) => c.server.toLowerCase()))));
+      if (set.has(h)) return true;
+    }
+    return false;
+  };
+  return { resolve: (host) => (isServer(host.toLowerCase()) ? server : deps.resolver).resolve(host) };
 }

@@ -101,7 +101,8 @@ before(async () => {
   zones.doh = await startDohZone(answering('203.0.113.4'), cert);
   zones.rules = await startUdpZone(answering('203.0.113.5'));
   zones.direct = await startUdpZone(answering('203.0.113.6'));
-  zones.psn = await startUdpZone(answering('203.0.113.7'));
+  // proxy-server-nameserver: the only place the upstream's own name resolves.
+  zones.psn = await startUdpZone((name, type) => ({ answers: type !== 'A' ? [] : [A(name, name === 'socks.example.test' ? '127.0.0.1' : '203.0.113.7')] }));
   const map: Record<string, number> = {
     '192.0.2.53:53': zones.udp.port, '192.0.2.54:53': zones.tcp.port, 'dot.test:853': zones.dot.port,
     'doh.test:443': zones.doh.port, '192.0.2.55:53': zones.rules.port, '192.0.2.56:53': zones.udp.port,
@@ -113,7 +114,7 @@ before(async () => {
 tproxy-port: 0
 external-controller: ''
 proxies:
-  - { name: UP, type: socks5, server: 127.0.0.1, port: ${socks.port}, udp: true }
+  - { name: UP, type: socks5, server: socks.example.test, port: ${socks.port}, udp: true }
   - { name: NOUDP, type: socks5, server: 127.0.0.1, port: ${socks.port}, udp: false }
   - { name: HP, type: http, server: 127.0.0.1, port: ${httpProxy.port} }
 proxy-groups:
@@ -175,6 +176,8 @@ test('an HTTP CONNECT upstream carries tcp:// and https:// servers too', async (
 test('respect-rules: a server without #name goes where the rules send its address', async () => {
   assert.deepEqual(await resolve('www.example.test'), ['203.0.113.5']);
   assert.ok(saw('udp', '192.0.2.55', 53), 'IP-CIDR,192.0.2.55/32,UP chose the upstream');
+  assert.ok(zones.psn!.count('socks.example.test') >= 1, 'the upstream\'s own name came from proxy-server-nameserver (no loop through the rules)');
+  assert.equal(zones.rules!.count('socks.example.test'), 0);
 });
 
 test('#DIRECT and proxy-server-nameserver stay direct', async () => {
