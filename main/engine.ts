@@ -147,7 +147,8 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
     started.push(dns);
     const resolver = config.dns.nameserver.length > 0 ? dns.resolver : systemResolver(config.ipv6);
     // The proxies' own server names resolve through proxy-server-nameserver (mihomo; respect-rules needs it).
-    const genDeps = { sockets: sockets.outbound, resolver, serverResolver: config.dns.nameserver.length > 0 ? dns.proxyServerResolver : resolver, state, geoip, logger: log };
+    // A malformed local GeoSite.dat / ASN.mmdb is a warning here: it is downloaded again (as mihomo).
+    const genDeps = { sockets: sockets.outbound, resolver, serverResolver: config.dns.nameserver.length > 0 ? dns.proxyServerResolver : resolver, state, geoip, logger: log, badGeoData: 'warn' as const };
 
     let gen = (genRef = await buildGeneration(config, genDeps));
     gen.outbounds.start();
@@ -204,7 +205,7 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
       // Rule sets whose GEOSITE / IP-ASN lines loaded inactive need the data too.
       const setsMissing = (code: string) => [...gen.providers.values()].some((p) => p.lastWarnings().some((w) => w.code === code));
       const force = { geosite: setsMissing('SY_ERR_RULE_GEOSITE_MISSING'), asn: setsMissing('SY_ERR_RULE_ASN_MISSING') };
-      geodata = startGeoData({ ...opts.geodata, config, force, dial: dialByRules(routeDeps, 'geodata'), logger: log, onUpdated: (kind) => recompile(`${kind} data updated`) });
+      geodata = startGeoData({ ...opts.geodata, config, force, replace: gen.geoBad, dial: dialByRules(routeDeps, 'geodata'), logger: log, onUpdated: (kind) => recompile(`${kind} data updated`) });
     };
     startGeo();
     started.push({ start: async () => {}, close: async () => geodata?.stop() });

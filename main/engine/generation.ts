@@ -25,6 +25,8 @@ export interface Generation {
   readonly proxyProviders: ReadonlyMap<string, ProxyProvider>;
   /** DNS `geosite:` keys: host → in the category; null without GeoSite data (or an unknown category). */
   geositeMatcher(spec: string): ((host: string) => boolean) | null;
+  /** Local geodata files found malformed (with `badGeoData: 'warn'`): treated as missing, to be downloaded again. */
+  readonly geoBad?: { readonly geosite: boolean; readonly asn: boolean };
 }
 
 export interface GenerationDeps {
@@ -35,6 +37,12 @@ export interface GenerationDeps {
   state: StateStore;
   geoip: GeoIpReader;
   logger: Logger;
+  /**
+   * A malformed local GeoSite.dat / ASN.mmdb: 'fatal' (default; check, match)
+   * fails the build, located; 'warn' (the running core, as mihomo) reports it
+   * and loads the rules that need it inactive until a download replaces it.
+   */
+  badGeoData?: 'fatal' | 'warn';
 }
 
 /** Builds everything or throws SyErrorList with every error (nothing is left running). */
@@ -68,7 +76,9 @@ export async function buildGeneration(config: Config, deps: GenerationDeps): Pro
   const geosite = geo.geosite;
   const data = { geosite, geositeHint: geo.geositeHint, asn: geo.asn, asnHint: geo.asnHint };
   const { providers, errors: ruleErrors } = await loadRuleProviders(config.ruleProviders, { logger: deps.logger, geoip: deps.geoip, download, data });
-  const errors = [...pp.errors, ...ruleErrors, ...geo.errors];
+  const tolerate = deps.badGeoData === 'warn';
+  for (const e of tolerate ? geo.errors : []) deps.logger.warn(`${e.message}; treated as missing until a good copy is downloaded`, { code: e.code });
+  const errors = [...pp.errors, ...ruleErrors, ...(tolerate ? [] : geo.errors)];
   for (const p of providers.values()) for (const w of p.lastWarnings()) deps.logger.warn(w.message, { code: w.code });
   if (errors.length > 0) {
     outbounds.close();
@@ -99,7 +109,7 @@ export async function buildGeneration(config: Config, deps: GenerationDeps): Pro
     }
     return geositeMatchers.get(key)!;
   };
-  return { config, outbounds, providers, rules, proxyProviders: pp.providers, geositeMatcher };
+  return { config, outbounds, providers, rules, proxyProviders: pp.providers, geositeMatcher, geoBad: geo.bad };
 }
 
 /** http providers: fetch at once when there is no local copy or it is older than `interval`. */

@@ -73,8 +73,9 @@ export function neededGeoFiles(config: Config, force: { geosite?: boolean; asn?:
  * unchanged; otherwise validated, then written atomically with its
  * validators. Rejects with a coded error and leaves the old file on any failure.
  */
-export async function updateGeoFile(f: GeoFile, dial: Dial, opts: { timeoutMs?: number; ca?: string | Buffer } = {}): Promise<GeoUpdateResult> {
-  const have = existsSync(f.target);
+export async function updateGeoFile(f: GeoFile, dial: Dial, opts: { timeoutMs?: number; ca?: string | Buffer; unconditional?: boolean } = {}): Promise<GeoUpdateResult> {
+  // unconditional: the local copy is known bad, so neither its validators nor its bytes count.
+  const have = !opts.unconditional && existsSync(f.target);
   const meta = have ? await readCacheMeta(f.target) : { etag: '', lastModified: '', sha256: '' };
   const r = await download(dial, f.url, {
     ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
@@ -128,6 +129,8 @@ export interface GeoDataDeps {
   readonly intervalS?: number;
   /** Needed although the config's rules do not say so (classical rule sets with GEOSITE / IP-ASN lines). */
   readonly force?: { readonly geosite?: boolean; readonly asn?: boolean };
+  /** Local files found malformed: downloaded at once, unconditionally (mihomo: "invalid, remove and download"). */
+  readonly replace?: { readonly geosite?: boolean; readonly asn?: boolean };
 }
 
 export interface GeoDataHandle {
@@ -144,17 +147,19 @@ export function startGeoData(deps: GeoDataDeps): GeoDataHandle {
   const auto = config.geoAutoUpdate === true;
   const intervalS = deps.intervalS ?? (config.geoUpdateInterval ?? DEFAULT_GEO_UPDATE_HOURS) * 3600;
   // Needed files, plus (with auto-update) the ones already present.
-  const files = neededGeoFiles(config, deps.force);
+  const files = neededGeoFiles(config, { geosite: deps.force?.geosite || deps.replace?.geosite, asn: deps.force?.asn || deps.replace?.asn });
+  const bad = new Set(files.filter((f) => deps.replace?.[f.kind]).map((f) => f.kind));
   if (auto) for (const k of ['geosite', 'asn'] as const) if (!files.some((f) => f.kind === k) && existsSync(geoFileOf(k, config).target)) files.push(geoFileOf(k, config));
   let stopped = false;
   const updateOne = async (f: GeoFile): Promise<GeoUpdateResult> => {
     let r: GeoUpdateResult;
     try {
-      r = await updateGeoFile(f, deps.dial, { timeoutMs: deps.timeoutMs, ca: deps.ca });
+      r = await updateGeoFile(f, deps.dial, { timeoutMs: deps.timeoutMs, ca: deps.ca, unconditional: bad.has(f.kind) });
     } catch (e) {
       const err = isSyError(e) ? e : new SyError('SY_ERR_PROVIDER_FETCH', { where: f.where, value: f.url, cause: e });
       throw new SyError(err.code, { where: f.where, value: f.url, detail: `${err.message}${existsSync(f.target) ? '; kept the last good copy' : '; the rules that need it stay inactive'}`, cause: err });
     }
+    bad.delete(f.kind);
     if (r.status === 'updated') {
       logger.info(`geodata ${f.kind} updated`, { file: f.target, url: f.url, summary: r.summary, bytes: r.bytes });
       // A download that finishes after stop() (engine stopped or reloaded) installs the file but recompiles nothing.
@@ -167,12 +172,12 @@ export function startGeoData(deps: GeoDataDeps): GeoDataHandle {
   for (const f of files) {
     let mtime = 0;
     try {
-      mtime = statSync(f.target).mtimeMs;
+      mtime = bad.has(f.kind) ? 0 : statSync(f.target).mtimeMs;
     } catch {
       /* missing */
     }
     if (mtime === 0) {
-      logger.warn(`geodata ${f.kind} missing: downloading ${f.url} in the background`, { where: f.where, file: f.target });
+      logger.warn(`geodata ${f.kind} ${bad.has(f.kind) ? 'malformed' : 'missing'}: downloading ${f.url} in the background`, { where: f.where, file: f.target });
       items.push({ provider: { name: f.where, update: () => updateOne(f).then(() => {}) }, interval: auto ? intervalS : 0, firstDelayMs: 0 });
     } else if (auto) {
       items.push({ provider: { name: f.where, update: () => updateOne(f).then(() => {}) }, interval: intervalS, firstDelayMs: Math.max(0, mtime + intervalS * 1000 - now) });

@@ -17,10 +17,13 @@ export interface GeoData {
   readonly asnHint: string;
   /** Malformed data the rules need (located); the caller decides whether that is fatal. */
   readonly errors: readonly SyError[];
+  /** Which files those errors are about (the running core downloads them again). */
+  readonly bad: { readonly geosite: boolean; readonly asn: boolean };
 }
 
 export function openGeoData(config: Config, onLazyError: (e: SyError) => void = () => {}): GeoData {
   const errors: SyError[] = [];
+  const bad = { geosite: false, asn: false };
   let geosite: GeoSiteDb | LazyGeoSite | null = null;
   const gsPath = findGeoSite(config.file, config.home);
   if (gsPath) {
@@ -29,6 +32,7 @@ export function openGeoData(config: Config, onLazyError: (e: SyError) => void = 
         geosite = openGeoSite(config.file, config.home);
       } catch (e) {
         errors.push(isSyError(e) ? e : new SyError('SY_ERR_RULE_GEOSITE_DATA', { where: gsPath, cause: e }));
+        bad.geosite = true;
       }
     } else geosite = new LazyGeoSite(gsPath);
   }
@@ -40,8 +44,9 @@ export function openGeoData(config: Config, onLazyError: (e: SyError) => void = 
         asn = openAsnFile(asnPath);
       } catch (e) {
         errors.push(isSyError(e) ? e : new SyError('SY_ERR_RULE_ASN_DB', { where: asnPath, cause: e }));
+        bad.asn = true;
       }
     } else asn = lazyAsn(asnPath, onLazyError);
   }
-  return { geosite, geositeHint: geoSiteHint(config.file, config.home), asn, asnHint: asnHint(config.home, config.file), errors };
+  return { geosite, geositeHint: geoSiteHint(config.file, config.home), asn, asnHint: asnHint(config.home, config.file), errors, bad };
 }

@@ -252,3 +252,32 @@ test('a download that lands after stop() installs the file but recompiles nothin
   await new Promise((r) => setTimeout(r, 50));
   assert.deepEqual(updated, []);
 });
+
+test('a malformed local GeoSite.dat does not stop the core: reported, rules inactive, downloaded again unconditionally', async (t) => {
+  const web = await geoServer();
+  const dir = join(root, 'malformed');
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'GeoSite.dat'), 'garbage, not a GeoSiteList \u00ff\u00ff\u00ff');
+  // Validators that match the server's: a conditional request would get 304 and keep the garbage.
+  writeFileSync(join(dir, 'GeoSite.dat.meta.json'), JSON.stringify({ etag: '"v1"', lastModified: '', sha256: '' }));
+  const file = join(dir, 'config.yaml');
+  writeFileSync(file, `mixed-port: 0
+tproxy-port: 0
+external-controller: ''
+dns: { enable: false }
+geox-url: { geosite: 'http://127.0.0.1:${web.port}/geosite.dat' }
+rules:
+  - GEOSITE,testcat,REJECT
+  - MATCH,DIRECT
+`);
+  const { hub, records } = recordingHub();
+  const engine = await startEngine({ configFile: file, logHub: hub, native: null, uiDir: null, geodata: { backoffBaseMs: 50 } });
+  t.after(async () => {
+    await engine.stop();
+    await web.close();
+  });
+  assert.ok(records.some((r) => r.level === 'warning' && r.fields.code === 'SY_ERR_RULE_GEOSITE_DATA' && /treated as missing/.test(r.msg)));
+  await until('the rule to become active', () => engine.generation().rules.rules[0]!.inactive === undefined);
+  assert.equal(web.state.conditional, 0, 'the bad copy\'s validators were not sent');
+  assert.deepEqual(readFileSync(join(dir, 'GeoSite.dat')), DAT1);
+});
