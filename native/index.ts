@@ -66,6 +66,7 @@ interface NativeUdp {
 interface NativeSplice {
   add(clientFd: number, remoteFd: number, idleMs: number, headUp?: Buffer, headDown?: Buffer, defer?: boolean): number;
   wake(): void;
+  connect(clientFd: number, family: 4 | 6, mark: number, ip: string, port: number, idleMs: number, connectTimeoutMs: number, headUp?: Buffer, defer?: boolean): number;
   counts(id: number): [number, number] | undefined;
   kill(id: number): boolean;
   close(): void;
@@ -446,6 +447,37 @@ export class SpliceRelay {
     remote.removeAllListeners('data');
     client.destroy();
     remote.destroy();
+    return conn;
+  }
+
+  /**
+   * Hands the client over and lets the native thread dial the remote itself
+   * (SO_MARK = target.mark, TCP_NODELAY, keepalive): a DIRECT connection to
+   * a known IP never passes through Node. Bytes Node already buffered follow
+   * `head`. A failed connect ends with `error: connect <ERRNO>` (the client
+   * is reset); no answer within `connectTimeoutMs` with `error: connect
+   * ETIMEDOUT`. Returns null, leaving the socket untouched, when the client
+   * cannot be handed over (as adopt()).
+   */
+  connect(
+    client: net.Socket,
+    target: { family: 4 | 6; mark: number; ip: string; port: number; connectTimeoutMs: number },
+    opts: AdoptOptions,
+    onEnd: (why: SpliceEnd, up: number, down: number) => void,
+  ): SplicedConnection | null {
+    if (this.closed) return null;
+    const cfd = tcpFd(client);
+    if (cfd < 0 || client.destroyed || client.connecting || client.writableLength || client.readableEnded) return null;
+    if ((client as unknown as { _readableState?: { ended?: boolean } })._readableState?.ended === true) return null;
+    client.pause();
+    const buffered = takeBuffered(client);
+    const up = opts.head && opts.head.length ? (buffered.length ? Buffer.concat([opts.head, ...buffered]) : opts.head) : buffered.length ? Buffer.concat(buffered) : undefined;
+    const id = this.native.connect(cfd, target.family, target.mark, target.ip, target.port, opts.idleMs, target.connectTimeoutMs, up, true);
+    this.wakeSoon();
+    const conn = new Spliced(id, this.native, onEnd);
+    this.ends.set(id, conn);
+    client.removeAllListeners('data');
+    client.destroy(); // closes only Node's fd (reference.md §7.1)
     return conn;
   }
 

@@ -29,6 +29,15 @@ export interface UdpFlow {
   close(): void;
 }
 
+/** A plain TCP connect the native relay can do instead of dialTcp. */
+export interface NativeTarget {
+  readonly family: 4 | 6;
+  readonly ip: string;
+  readonly port: number;
+  /** SO_MARK of the socket (routing-mark; 0 = none) */
+  readonly mark: number;
+}
+
 export interface Outbound {
   readonly name: string;
   readonly type: OutboundType;
@@ -38,6 +47,12 @@ export interface Outbound {
   /** Connects; the returned socket is connected and ready for payload (handshake done). */
   dialTcp(dst: Destination, meta: Metadata, signal?: AbortSignal): Promise<Socket>;
   dialUdp(meta: Metadata, signal?: AbortSignal): Promise<UdpFlow>;
+  /**
+   * Optional (DIRECT): the socket address `dst` is dialed at when it is known
+   * without I/O and the dial needs nothing but a connect() with this SO_MARK,
+   * so the native relay may connect it itself; null otherwise (dialTcp then).
+   */
+  nativeTarget?(dst: Destination): NativeTarget | null;
   /** Delay history for the API. */
   history(): readonly DelayRecord[];
 }

@@ -3,7 +3,8 @@
 // never takes the core's traffic again (reference §6.4: exact, disjoint marks),
 // and outbound TCP connects run in the native dial thread (the kernel's
 // connect work off the event loop; SWITCHYARD_NATIVE_DIAL=0 turns that off,
-// for comparison). TCP sockets allow half-open connections so the relay can
+// for comparison), and DIRECT connections to a known IP are connected by the
+// splice thread itself (SWITCHYARD_NATIVE_CONNECT=0 turns that off). TCP sockets allow half-open connections so the relay can
 // carry a half-close.
 import net from 'node:net';
 import dgram from 'node:dgram';
@@ -41,6 +42,9 @@ export function coreSockets(mark: number, native: NativeSockets | null, env: Nod
     return s;
   };
   const dialer = marked && env.SWITCHYARD_NATIVE_DIAL !== '0' ? (native?.sharedDialer?.() ?? null) : null;
-  const outbound: SocketFactory = dialer ? { tcp, udp, dial: (family, ip, port) => dialer.dial(family, mark, ip, port) } : { tcp, udp };
+  const dial = dialer ? { dial: (family: 4 | 6, ip: string, port: number) => dialer.dial(family, mark, ip, port) } : {};
+  // DIRECT to a known IP may be connected by the splice thread itself (SWITCHYARD_NATIVE_CONNECT=0: no).
+  const native2 = dialer && env.SWITCHYARD_NATIVE_CONNECT !== '0' ? { nativeMark: mark } : {};
+  const outbound: SocketFactory = { tcp, udp, ...dial, ...native2 };
   return { outbound, dns: { tcp, udp }, marked };
 }

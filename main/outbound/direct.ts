@@ -2,7 +2,8 @@
 // host-only destination (fake-ip) is resolved through the injected Resolver,
 // i.e. the upstream DNS, never the fake pool.
 import type net from 'node:net';
-import type { Destination, Outbound, UdpFlow } from '../core/outbound.js';
+import type { Destination, NativeTarget, Outbound, UdpFlow } from '../core/outbound.js';
+import { ipFamily, normalizeIp } from '../core/address.js';
 import type { Metadata } from '../core/metadata.js';
 import type { Resolver } from '../core/rule.js';
 import type { SocketFactory } from './socket-factory.js';
@@ -33,6 +34,15 @@ export class DirectOutbound implements Outbound {
 
   history() {
     return this.health.history();
+  }
+
+  /** A known IP is connected natively when the factory's sockets are native (see SocketFactory.nativeMark). */
+  nativeTarget(dst: Destination): NativeTarget | null {
+    const mark = this.deps.sockets.nativeMark;
+    if (mark === undefined) return null;
+    const ip = normalizeIp(dst.ip) || normalizeIp(dst.host);
+    const family = ip ? ipFamily(ip) : 0;
+    return family === 0 || dst.port < 1 || dst.port > 65535 ? null : { family, ip, port: dst.port, mark };
   }
 
   async dialTcp(dst: Destination, meta: Metadata, signal?: AbortSignal): Promise<net.Socket> {

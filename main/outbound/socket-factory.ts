@@ -19,6 +19,12 @@ export interface SocketFactory {
    * with an errno-coded Error. cancel() abandons the attempt.
    */
   dial?(family: 4 | 6, ip: string, port: number): { socket: Promise<net.Socket>; cancel(): void };
+  /**
+   * Set when outbound sockets are plain connects with this SO_MARK done by
+   * native code (the dial thread): DIRECT may then let the native relay
+   * connect by itself (Outbound.nativeTarget).
+   */
+  readonly nativeMark?: number;
 }
 
 /** Plain sockets without a mark (tests, and runs without capture). */

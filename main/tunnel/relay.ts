@@ -12,6 +12,7 @@
 // the other side on an error, and call `onEnd` exactly once with the reason.
 import type { Socket } from 'node:net';
 import type { ByteCounters } from '../core/stats.js';
+import type { NativeTarget } from '../core/outbound.js';
 import { hasNoDelay } from '../core/socket-flags.js';
 
 export interface RelayOptions {
@@ -29,6 +30,17 @@ export interface SpliceAdopter {
   adopt(
     client: Socket,
     remote: Socket,
+    opts: { idleMs: number; head?: Buffer },
+    onEnd: (why: RelayEnd, up: number, down: number) => void,
+  ): { upload(): number; download(): number; kill(): void } | null;
+  /**
+   * Optional: takes the client over and connects the remote natively
+   * (NativeTarget of a DIRECT outbound); a failed connect ends with
+   * `error: connect <ERRNO>`. Null leaves the socket untouched.
+   */
+  connect?(
+    client: Socket,
+    target: NativeTarget & { connectTimeoutMs: number },
     opts: { idleMs: number; head?: Buffer },
     onEnd: (why: RelayEnd, up: number, down: number) => void,
   ): { upload(): number; download(): number; kill(): void } | null;
@@ -69,6 +81,25 @@ export function startRelay(
 
 function adopt(splice: SpliceAdopter, client: Socket, remote: Socket, opts: RelayOptions, onEnd: (why: RelayEnd) => void): RelayHandle | null {
   const s = splice.adopt(client, remote, opts.head ? { idleMs: opts.idleMs, head: opts.head } : { idleMs: opts.idleMs }, onEnd);
+  return s ? { kind: 'splice', counters: s, kill: () => s.kill() } : null;
+}
+
+/** The client handed to the native relay, which connects `target` itself; null when it cannot take it. */
+export function startNativeConnect(
+  client: Socket,
+  target: NativeTarget,
+  opts: RelayOptions & { connectTimeoutMs: number },
+  splice: SpliceAdopter,
+  onEnd: (why: RelayEnd) => void,
+): RelayHandle | null {
+  if (!splice.connect) return null;
+  if (!hasNoDelay(client)) client.setNoDelay(true);
+  const s = splice.connect(
+    client,
+    { family: target.family, ip: target.ip, port: target.port, mark: target.mark, connectTimeoutMs: opts.connectTimeoutMs },
+    opts.head && opts.head.length ? { idleMs: opts.idleMs, head: opts.head } : { idleMs: opts.idleMs },
+    onEnd,
+  );
   return s ? { kind: 'splice', counters: s, kill: () => s.kill() } : null;
 }
 

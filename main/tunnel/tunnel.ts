@@ -13,7 +13,7 @@ import { formatHostPort } from '../core/address.js';
 import { isSyError } from '../core/errors.js';
 import { preprocess, type PreprocessDeps } from './preprocess.js';
 import { peekHost, type SniffFn, type SniffVerdict } from './peek.js';
-import { startRelay, type RelayEnd, type RelayHandle, type SpliceAdopter } from './relay.js';
+import { startNativeConnect, startRelay, type RelayEnd, type RelayHandle, type SpliceAdopter } from './relay.js';
 import { decide, resolveRoute, type RouteDeps, type Route } from './route.js';
 import { createUdpNat, type UdpNat } from './udp-nat.js';
 
@@ -69,14 +69,26 @@ export function destinationOf(meta: Metadata): Destination {
  * AbortController, the route), about 2 KiB per held connection.
  */
 class RelayLink implements ByteCounters {
-  handle: RelayHandle | undefined;
-  private readonly tracked: TrackedConnection;
+  private handle: RelayHandle | undefined;
+  private tracked: TrackedConnection | undefined;
+  /** an end reported before start() (never expected: relays end asynchronously) */
+  private early: RelayEnd | undefined;
   /** the relay's end callback (bound once) */
   readonly onEnd: (why: RelayEnd) => void;
 
-  constructor(tracker: ConnectionTracker, info: ConnectionInfo) {
-    this.tracked = tracker.open(info, this, this.kill.bind(this));
+  constructor(
+    private readonly tracker: ConnectionTracker,
+    private readonly info: ConnectionInfo,
+    private readonly log: Logger,
+  ) {
     this.onEnd = this.end.bind(this);
+  }
+
+  /** The relay runs: the connection enters the table. */
+  start(handle: RelayHandle): void {
+    this.handle = handle;
+    this.tracked = this.tracker.open(this.info, this, this.kill.bind(this));
+    if (this.early) this.end(this.early);
   }
 
   upload(): number {
@@ -92,6 +104,14 @@ class RelayLink implements ByteCounters {
   }
 
   private end(why: RelayEnd): void {
+    if (!this.tracked) {
+      this.early = why;
+      return;
+    }
+    // A native connect (startNativeConnect) reports its failure here, not as a rejected dial.
+    if (why.startsWith('error: connect ')) {
+      this.log.warn('dial failed', { conn: describe(this.info.meta), chain: this.info.chains.join(' <- '), error: why.slice(7) });
+    }
     this.tracked.closed(why);
   }
 }
@@ -156,6 +176,18 @@ export function createTunnel(deps: TunnelDeps): Tunnel {
       return;
     }
 
+    // DIRECT to a known IP with the native relay: it connects and relays by
+    // itself, and the connection never passes through Node again.
+    const target = deps.splice?.connect && r.leaf.nativeTarget ? r.leaf.nativeTarget(destinationOf(meta)) : null;
+    if (target && deps.splice) {
+      meta.remoteDestination = target.ip;
+      const link = new RelayLink(deps.tracker, info, log);
+      const h = startNativeConnect(socket, target, { idleMs: tcpIdleMs, head: firstBytes, connectTimeoutMs: dialTimeoutMs }, deps.splice, link.onEnd);
+      if (h) return link.start(h);
+      // not handed over (the client already half-closed, ...): the usual dial follows
+      meta.remoteDestination = undefined;
+    }
+
     const ac = new AbortController();
     const timer = setTimeout(() => ac.abort(), dialTimeoutMs);
     const onClientGone = () => ac.abort();
@@ -181,8 +213,8 @@ export function createTunnel(deps: TunnelDeps): Tunnel {
       return;
     }
     if (!meta.remoteDestination && remote.remoteAddress) meta.remoteDestination = remote.remoteAddress;
-    const link = new RelayLink(deps.tracker, info);
-    link.handle = startRelay(socket, remote, { idleMs: tcpIdleMs, head: firstBytes }, deps.splice, link.onEnd);
+    const link = new RelayLink(deps.tracker, info, log);
+    link.start(startRelay(socket, remote, { idleMs: tcpIdleMs, head: firstBytes }, deps.splice, link.onEnd));
   };
 
   const nat: UdpNat = createUdpNat({

@@ -52,7 +52,7 @@ std::vector<char> ReadHead(Napi::Env env, Napi::Value v) {
 Napi::Function SpliceRelay::Init(Napi::Env env) {
   return DefineClass(env, "SpliceRelay",
                      {InstanceMethod("add", &SpliceRelay::Add), InstanceMethod("counts", &SpliceRelay::Counts),
-                      InstanceMethod("kill", &SpliceRelay::Kill), InstanceMethod("close", &SpliceRelay::Close),
+                      InstanceMethod("connect", &SpliceRelay::Connect), InstanceMethod("kill", &SpliceRelay::Kill), InstanceMethod("close", &SpliceRelay::Close),
                       InstanceMethod("stats", &SpliceRelay::Stats), InstanceMethod("wake", &SpliceRelay::WakeJs)});
 }
 
@@ -128,6 +128,100 @@ Napi::Value SpliceRelay::Add(const Napi::CallbackInfo& info) {
   // defer: the caller batches wake-ups (wake() once per event-loop turn).
   if (!(info.Length() > 5 && info[5].ToBoolean())) Wake();
   return Napi::Number::New(env, static_cast<double>(c->id));
+}
+
+// connect(clientFd, family, mark, ip, port, idleMs, connectTimeoutMs, headUp?, defer?) -> id
+Napi::Value SpliceRelay::Connect(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (closed_) ThrowArg(env, "the relay is closed");
+  if (info.Length() < 7 || !info[0].IsNumber() || !info[1].IsNumber() || !info[2].IsNumber() || !info[3].IsString() || !info[4].IsNumber())
+    ThrowArg(env, "connect(clientFd, family, mark, ip, port, idleMs, connectTimeoutMs, headUp?, defer?)");
+  int cfd = info[0].As<Napi::Number>().Int32Value();
+  if (cfd < 0) ThrowArg(env, "an open client fd is needed");
+  int fam = info[1].As<Napi::Number>().Int32Value();
+  if (fam != 4 && fam != 6) ThrowArg(env, "family must be 4 or 6");
+  double markD = info[2].As<Napi::Number>().DoubleValue();
+  if (!(markD >= 0 && markD <= 4294967295.0) || markD != static_cast<double>(static_cast<uint32_t>(markD)))
+    ThrowArg(env, "mark must be an integer 0..0xffffffff");
+  std::string ip = info[3].As<Napi::String>().Utf8Value();
+  int port = info[4].As<Napi::Number>().Int32Value();
+  if (port < 1 || port > 65535) ThrowArg(env, "port must be 1..65535");
+  uint64_t idle = ReadIdle(env, info[5]);
+  uint64_t connectTimeout = ReadIdle(env, info[6]);
+  std::vector<char> headUp = ReadHead(env, info.Length() > 7 ? info[7] : env.Undefined());
+  auto* c = new Conn();
+  if (!ParseAddr(ip, port, fam == 6 ? AF_INET6 : AF_INET, &c->addr)) {
+    delete c;
+    ThrowArg(env, "bad address " + ip);
+  }
+  int a = fcntl(cfd, F_DUPFD_CLOEXEC, 0);
+  if (a < 0) {
+    delete c;
+    ThrowErrno(env, "dup(client)", errno);
+  }
+  c->fd[0] = a;
+  c->dir[0].from = a;
+  c->dir[0].head = std::move(headUp);
+  c->dir[1].to = a;
+  c->tag[0] = {c, 0};
+  c->tag[1] = {c, 1};
+  c->idleMs = idle;
+  c->lastActive = NowMs();
+  c->dial = true;
+  c->mark = static_cast<uint32_t>(markD);
+  c->connectDeadline = c->lastActive + (connectTimeout > 0 ? connectTimeout : 10000);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    c->id = nextId_++;
+    conns_[c->id] = c;
+    adds_.push_back(c);
+  }
+  if (!(info.Length() > 8 && info[8].ToBoolean())) Wake();
+  return Napi::Number::New(env, static_cast<double>(c->id));
+}
+
+bool SpliceRelay::StartDial(Conn* c) {
+  c->dial = false;
+  int fd = socket(c->addr.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  int err = fd < 0 ? errno : 0;
+  if (fd >= 0) {
+    int one = 1;
+    int keepIdle = 30;
+    if ((c->mark != 0 && setsockopt(fd, SOL_SOCKET, SO_MARK, &c->mark, sizeof(c->mark)) != 0) ||
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) != 0 ||
+        setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one)) != 0 ||
+        setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &keepIdle, sizeof(keepIdle)) != 0) {
+      err = errno;
+    } else if (connect(fd, reinterpret_cast<const sockaddr*>(&c->addr.ss), c->addr.len) == 0) {
+      c->connecting = false;
+    } else if (errno == EINPROGRESS) {
+      c->connecting = true;
+    } else {
+      err = errno;
+    }
+    if (err != 0) close(fd);
+  }
+  if (err != 0) {
+    Finish(c, std::string("error: connect ") + ErrnoName(err), true);
+    return false;
+  }
+  c->fd[1] = fd;
+  c->dir[0].to = fd;
+  c->dir[1].from = fd;
+  return true;
+}
+
+void SpliceRelay::Connected(Conn* c) {
+  int err = 0;
+  socklen_t len = sizeof(err);
+  if (getsockopt(c->fd[1], SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
+  if (err != 0) {
+    Finish(c, std::string("error: connect ") + ErrnoName(err), true);
+    return;
+  }
+  c->connecting = false;
+  c->lastActive = NowMs();
+  Pump(c);
 }
 
 // wake(): lets the thread pick up deferred add()s.
@@ -207,7 +301,8 @@ void SpliceRelay::Shutdown() {
   std::lock_guard<std::mutex> lock(mu_);
   for (auto& kv : conns_) {
     Conn* c = kv.second;
-    for (int s = 0; s < 2; s++) close(c->fd[s]);
+    for (int s = 0; s < 2; s++)
+      if (c->fd[s] >= 0) close(c->fd[s]);
     for (auto& d : c->dir)
       if (d.pipe.r >= 0) {
         close(d.pipe.r);
@@ -253,6 +348,11 @@ void SpliceRelay::Run() {
       auto* t = static_cast<Tag*>(evs[i].data.ptr);
       Conn* c = t->conn;
       if (c->dead) continue;
+      if (c->connecting) {
+        // Client events wait: Connected() pumps both directions until EAGAIN, so no edge is lost.
+        if (t->side == 1) Connected(c);
+        continue;
+      }
       if (evs[i].events & EPOLLERR) {
         int e = 0;
         socklen_t len = sizeof(e);
@@ -304,6 +404,8 @@ void SpliceRelay::DrainCommands() {
     kills.swap(kills_);
   }
   for (Conn* c : adds) {
+    if (c->dead) continue;  // killed before the thread saw it
+    if (c->dial && !StartDial(c)) continue;
     c->registered = true;
     for (int s = 0; s < 2; s++) {
       epoll_event ev{};
@@ -314,7 +416,7 @@ void SpliceRelay::DrainCommands() {
         break;
       }
     }
-    if (!c->dead) Pump(c);
+    if (!c->dead && !c->connecting) Pump(c);
   }
   for (uint64_t id : kills) {
     Conn* c = nullptr;
@@ -333,13 +435,18 @@ void SpliceRelay::SweepIdle(uint64_t now) {
     std::lock_guard<std::mutex> lock(mu_);
     for (auto& kv : conns_) {
       Conn* c = kv.second;
-      if (c->registered && !c->dead && c->idleMs > 0 && now - c->lastActive >= c->idleMs) idle.push_back(c);
+      if (!c->registered || c->dead) continue;
+      if (c->connecting ? now >= c->connectDeadline : (c->idleMs > 0 && now - c->lastActive >= c->idleMs)) idle.push_back(c);
     }
   }
-  for (Conn* c : idle) Finish(c, "timeout", false);
+  for (Conn* c : idle) {
+    if (c->connecting) Finish(c, "error: connect ETIMEDOUT", true);
+    else Finish(c, "timeout", false);
+  }
 }
 
 bool SpliceRelay::Pump(Conn* c, unsigned dirs) {
+  if (c->connecting) return true;
   unsigned more = 0;  // directions that used their budget
   for (int k = 0; k < 2; k++) {
     if (!(dirs & (1u << k))) continue;
@@ -437,6 +544,7 @@ void SpliceRelay::Finish(Conn* c, const std::string& reason, bool reset) {
   if (c->dead) return;
   c->dead = true;
   for (int s = 0; s < 2; s++) {
+    if (c->fd[s] < 0) continue;  // a connect() entry whose remote was never created
     if (c->registered) epoll_ctl(epfd_, EPOLL_CTL_DEL, c->fd[s], nullptr);
     if (reset) {
       // An error on one side resets the other so its peer learns at once.

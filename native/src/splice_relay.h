@@ -14,6 +14,11 @@
 // counts(id) reads the live byte counts at any time. close() stops the thread
 // and closes every relayed connection without callbacks; idempotent.
 //
+// connect(clientFd, family, mark, ip, port, idleMs, connectTimeoutMs, headUp?,
+// defer?) is add() for a remote the thread dials itself (SO_MARK,
+// TCP_NODELAY, keepalive): the connection never passes through Node, and a
+// failed connect ends it with "error: connect <ERRNO>" (the client is reset).
+//
 // Resources: 2 fds per connection; a pipe pair (2 fds, default size) only
 // while bytes are in flight, taken from and returned to a small shared pool
 // (reference.md §7.3: fd and pipe-page limits).
@@ -28,6 +33,8 @@
 #include <thread>
 #include <unordered_map>
 #include <vector>
+
+#include "sockaddr.h"
 
 namespace sy {
 
@@ -70,6 +77,12 @@ class SpliceRelay : public Napi::ObjectWrap<SpliceRelay> {
     bool queued = false;  // in the run-again list (a busy direction yielded)
     unsigned againDirs = 0;  // directions to run again
     bool registered = false;  // added to epoll by the thread
+    // connect(): the thread creates and connects the remote socket itself.
+    bool dial = false;        // still to be created by the thread
+    bool connecting = false;  // connect() in progress: nothing is pumped yet
+    uint64_t connectDeadline = 0;
+    SockAddr addr;
+    uint32_t mark = 0;
   };
   struct Closed {
     uint64_t id;
@@ -80,6 +93,7 @@ class SpliceRelay : public Napi::ObjectWrap<SpliceRelay> {
 
  private:
   Napi::Value Add(const Napi::CallbackInfo& info);
+  Napi::Value Connect(const Napi::CallbackInfo& info);
   Napi::Value Counts(const Napi::CallbackInfo& info);
   Napi::Value Kill(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info);
@@ -96,6 +110,10 @@ class SpliceRelay : public Napi::ObjectWrap<SpliceRelay> {
   bool TakePipe(Pipe* p);
   void GivePipe(Pipe* p, bool clean);
   void DrainCommands();
+  // Creates and connects the remote socket of a connect() entry; false = failed (finished).
+  bool StartDial(Conn* c);
+  // The remote side of a connecting entry became writable or failed.
+  void Connected(Conn* c);
   void SweepIdle(uint64_t now);
   // Queues a closed report; FlushReports() hands the batch to JavaScript.
   void Report(Closed&& closed);
