@@ -27,7 +27,8 @@ import type { RuleParams } from './matchers/params.js';
 import { buildSegments, type Segment } from './segments.js';
 import { SubRuleCond } from './matchers/sub-rule.js';
 import { SubRuleTable } from './sub-rules.js';
-import { openAsnIn, ASN_FILES, type AsnReader } from './asn.js';
+import { openAsnIn, type AsnReader } from './asn.js';
+import { asnHint } from '../geodata/asn-file.js';
 import type { GeoSiteSource } from './matchers/geosite.js';
 import { geoSiteHint, needsGeoSite, openGeoSite } from '../geodata/files.js';
 
@@ -351,7 +352,7 @@ export function compileRules(config: Config, deps: EngineDeps): CompiledEngine {
   }
   const subRules = new SubRuleTable(config.subRules ?? {}, compileCond);
   const env: CompileEnv = {
-    ...env0, asn: asn ?? null, asnHint: `put ${ASN_FILES[0]} (GeoLite2-ASN layout) in ${config.home}`, subRules,
+    ...env0, asn: asn ?? null, asnHint: asnHint(config.home, config.file), subRules,
     geosite: geosite ?? null, geositeHint: geoSiteHint(config.file, config.home),
   };
   const infos: RuleInfo[] = [];
