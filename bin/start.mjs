@@ -2,6 +2,8 @@
 // `npm start` (design §4): the desktop app when a display and a working
 // Electron binary exist; otherwise say why and run the headless core
 // (`switchyard run` with the default config), passing signals through.
+// Either way the core is compiled to dist/ first when that build is stale
+// (scripts/build-core.mjs; bin/switchyard.mjs runs it then: ~30 MB less RSS).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, statSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -51,6 +53,13 @@ function run(cmd, argv, env = process.env) {
   });
 }
 
+/** Compiles the core when dist/ is stale; never fails (the core then runs through tsx). */
+function buildCore() {
+  const script = join(root, 'scripts', 'build-core.mjs');
+  if (existsSync(script)) spawnSync(process.execPath, [script, '--if-stale', '--soft'], { cwd: root, stdio: 'inherit' });
+}
+
+buildCore();
 const why = whyNotDesktop();
 if (why) {
   process.stderr.write(`switchyard: desktop app not started: ${why}; running the headless core instead (switchyard run)\n`);

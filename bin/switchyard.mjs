@@ -11,10 +11,18 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 
+const argv = process.argv.slice(2);
+// The core's lean start (main/commands/lean-start.ts, which restores V8's
+// defaults once the engine runs): from the very first module on, or node's
+// own module loader gets optimised by TurboFan while ~300 modules load.
+if (argv[0] === 'run') {
+  setFlagsFromString('--no-turbofan');
+  setFlagsFromString('--semi-space-growth-factor=1');
+}
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const built = join(root, 'dist', 'main', 'cli.js');
-const argv = process.argv.slice(2);
 const force = process.env.SWITCHYARD_DIST;
 
 /** 'current' | 'stale' | 'absent'. A copy without bin/dist-state.mjs (an older package) trusts its build. */

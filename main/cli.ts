@@ -1,8 +1,8 @@
 // The `switchyard` command. Each subcommand lives in main/commands/<name>.ts
 // and is loaded only when used, so `switchyard match` does not load the data plane.
-import { setFlagsFromString } from 'node:v8';
 import { Command, CommanderError } from 'commander';
 import { isSyError } from './core/errors.js';
+import { beforeModules } from './commands/lean-start.js';
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('switchyard')
@@ -21,13 +21,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--capture', 'install TPROXY capture even if the config does not enable it')
     .option('--no-capture', 'never install capture')
     .action(async (opts) => {
-      // Starting the core creates mostly long-lived objects (modules, config,
-      // rule sets); V8 answers with a 16 MB young generation that stays
-      // committed until its memory reducer runs, 10-20 s into idle (~9 MB of
-      // idle RSS, docs/benchmarks.md). Keep it at its initial size while
-      // starting; runCommand restores V8's default (2) once the engine runs,
-      // so under load the young generation grows as usual.
-      setFlagsFromString('--semi-space-growth-factor=1');
+      beforeModules(); // less idle RSS: commands/lean-start.ts
       set(await (await import('./commands/run.js')).runCommand(opts));
     });
 

@@ -3,7 +3,6 @@
 // rules/default.yaml (with state kept in $XDG_CONFIG_HOME/switchyard).
 // SIGINT/SIGTERM stop it cleanly (capture removed), SIGHUP reloads.
 import { existsSync, mkdirSync } from 'node:fs';
-import { setFlagsFromString } from 'node:v8';
 import { homedir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +10,7 @@ import { createLogHub } from '../core/logger.js';
 import { SyErrorList, isSyError } from '../core/errors.js';
 import { startEngine } from '../engine.js';
 import { activeProfileFile } from '../profiles/store.js';
+import { afterModules, afterStart } from './lean-start.js';
 
 export interface RunOptions {
   config?: string;
@@ -33,6 +33,7 @@ export function resolveConfigFile(opt: string | undefined, env = process.env): {
 }
 
 export async function runCommand(opts: RunOptions): Promise<number> {
+  afterModules();
   const hub = createLogHub({ level: 'info' });
   const log = hub.logger;
   const { file, home } = resolveConfigFile(opts.config);
@@ -52,8 +53,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     }
     return 1;
   } finally {
-    // V8's default young-generation growth again (cli.ts holds it during startup).
-    setFlagsFromString('--semi-space-growth-factor=2');
+    afterStart();
   }
   const addr = engine.controllerAddress();
   const cfg = engine.config();
