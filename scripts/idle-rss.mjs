@@ -5,15 +5,19 @@
 // no DNS), waits until it prints "switchyard running", lets it idle, reads
 // /proc/PID/status and stops it. Repeats and prints the median.
 //
-//   node scripts/idle-rss.mjs [--runs 3] [--idle 5] [--rules FILE.yaml]
+//   node scripts/idle-rss.mjs [--runs 3] [--idle 5] [--rules FILE.yaml] [--traffic N]
 //        [--node-flag=--max-semi-space-size=1 ...] [--json] [-- extra env K=V ...]
 //
+// `--traffic N` first makes N controller requests and N HTTP requests
+// through the mixed port (to a local HTTP server on 127.0.0.1, DIRECT), then idles:
+// the RSS of a core that has served something.
 // `--rules FILE` appends that file's `rule-providers:`/`rules:` text (a real
 // config's lists) instead of the built-in few rules. Runs in the root
 // namespace on loopback only; nothing is sent anywhere.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import http from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +31,7 @@ const opt = (name, def) => {
 const runs = Number(opt('--runs', '3'));
 const idleS = Number(opt('--idle', '5'));
 const rulesFile = opt('--rules', '');
+const traffic = Number(opt('--traffic', '0'));
 const nodeFlags = args.filter((a) => a.startsWith('--node-flag=')).map((a) => a.slice('--node-flag='.length));
 const extraEnv = Object.fromEntries(args.slice(args.indexOf('--') >= 0 ? args.indexOf('--') + 1 : args.length).map((kv) => kv.split('=', 2)));
 
@@ -53,14 +58,14 @@ function freePort() {
   });
 }
 
-function config(dir, ctlPort) {
+function config(dir, ctlPort, mixedPort) {
   const file = join(dir, 'config.yaml');
   const body = rulesFile ? readFileSync(rulesFile, 'utf8') : RULES;
   writeFileSync(
     file,
     `mode: rule
 log-level: warning
-mixed-port: 0
+mixed-port: ${mixedPort}
 tproxy-port: 0
 bind-address: 127.0.0.1
 allow-lan: false
@@ -84,7 +89,9 @@ function status(pid) {
 }
 
 async function once(dir) {
-  const file = config(dir, await freePort());
+  const ctlPort = await freePort();
+  const mixedPort = await freePort();
+  const file = config(dir, ctlPort, mixedPort);
   const child = spawn(process.execPath, [...nodeFlags, join(root, 'bin', 'switchyard.mjs'), 'run', '--config', file], {
     cwd: root,
     env: { ...process.env, XDG_CONFIG_HOME: dir, XDG_STATE_HOME: dir, XDG_CACHE_HOME: dir, ...extraEnv },
@@ -107,6 +114,7 @@ async function once(dir) {
       }, 20);
     });
     const startMs = Date.now() - t0;
+    if (traffic > 0) await serve(ctlPort, mixedPort);
     await new Promise((r) => setTimeout(r, idleS * 1000));
     return { ...status(child.pid), startMs, notice: out.split('\n').filter((l) => l.startsWith('switchyard:')).join(' ') };
   } finally {
@@ -114,6 +122,36 @@ async function once(dir) {
     const t = setTimeout(() => child.kill('SIGKILL'), 5000);
     await new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r() : child.once('exit', r)));
     clearTimeout(t);
+  }
+}
+
+function get(opts) {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ ...opts, agent: false, timeout: 5000 }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode));
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** `traffic` controller requests and as many proxied HTTP requests (DIRECT to a local server). */
+async function serve(ctlPort, mixedPort) {
+  const target = http.createServer((_q, r) => r.end('x'.repeat(1024)));
+  await new Promise((r) => target.listen(0, '127.0.0.1', r));
+  const port = target.address().port;
+  let ok = 0;
+  try {
+    for (let i = 0; i < traffic; i++) {
+      const path = ['/version', '/proxies', '/rules', '/connections', '/configs'][i % 5];
+      if ((await get({ host: '127.0.0.1', port: ctlPort, path, headers: { authorization: 'Bearer idle' } })) === 200) ok++;
+      if ((await get({ host: '127.0.0.1', port: mixedPort, path: `http://127.0.0.1:${port}/${i}`, headers: { host: `127.0.0.1:${port}` } })) === 200) ok++;
+    }
+    if (ok !== 2 * traffic) throw new Error(`only ${ok} of ${2 * traffic} requests answered 200`);
+  } finally {
+    target.close();
   }
 }
 
