@@ -66,7 +66,10 @@ interface NativeUdp {
 interface NativeSplice {
   add(clientFd: number, remoteFd: number, idleMs: number, headUp?: Buffer, headDown?: Buffer, defer?: boolean): number;
   wake(): void;
-  connect(clientFd: number, family: 4 | 6, mark: number, ip: string, port: number, idleMs: number, connectTimeoutMs: number, headUp?: Buffer, defer?: boolean): number;
+  connect(
+    clientFd: number, family: 4 | 6, mark: number, ip: string, port: number, idleMs: number, connectTimeoutMs: number,
+    headUp?: Buffer, defer?: boolean, opening?: Buffer, socks?: number,
+  ): number;
   counts(id: number): [number, number] | undefined;
   kill(id: number): boolean;
   close(): void;
@@ -456,12 +459,15 @@ export class SpliceRelay {
    * a known IP never passes through Node. Bytes Node already buffered follow
    * `head`. A failed connect ends with `error: connect <ERRNO>` (the client
    * is reset); no answer within `connectTimeoutMs` with `error: connect
-   * ETIMEDOUT`. Returns null, leaving the socket untouched, when the client
+   * ETIMEDOUT`. With `opening` and `socks` (a SOCKS5 upstream) the thread
+   * sends the opening, checks the answer and only then relays; a failure
+   * ends with `error: socks5 <bad|closed|timeout|ERRNO> <answer hex>`
+   * (outbound/native-end.ts words it). Returns null, leaving the socket untouched, when the client
    * cannot be handed over (as adopt()).
    */
   connect(
     client: net.Socket,
-    target: { family: 4 | 6; mark: number; ip: string; port: number; connectTimeoutMs: number },
+    target: { family: 4 | 6; mark: number; ip: string; port: number; connectTimeoutMs: number; opening?: Buffer | undefined; socks?: 1 | 2 | undefined },
     opts: AdoptOptions,
     onEnd: (why: SpliceEnd, up: number, down: number) => void,
   ): SplicedConnection | null {
@@ -472,7 +478,7 @@ export class SpliceRelay {
     client.pause();
     const buffered = takeBuffered(client);
     const up = opts.head && opts.head.length ? (buffered.length ? Buffer.concat([opts.head, ...buffered]) : opts.head) : buffered.length ? Buffer.concat(buffered) : undefined;
-    const id = this.native.connect(cfd, target.family, target.mark, target.ip, target.port, opts.idleMs, target.connectTimeoutMs, up, true);
+    const id = this.native.connect(cfd, target.family, target.mark, target.ip, target.port, opts.idleMs, target.connectTimeoutMs, up, true, target.opening, target.socks ?? 0);
     this.wakeSoon();
     const conn = new Spliced(id, this.native, onEnd);
     this.ends.set(id, conn);

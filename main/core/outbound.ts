@@ -36,6 +36,14 @@ export interface NativeTarget {
   readonly port: number;
   /** SO_MARK of the socket (routing-mark; 0 = none) */
   readonly mark: number;
+  /** Bytes to send once connected, before the client's (a pipelined SOCKS5 opening). */
+  readonly opening?: Buffer;
+  /** The answer to `opening` the relay checks before relaying: 1 = SOCKS5 NO AUTH, 2 = SOCKS5 USERNAME/PASSWORD. */
+  readonly socks?: 1 | 2;
+  /** What Metadata.remoteDestination becomes (the IP, or the host sent to a proxy). */
+  readonly remoteDestination: string;
+  /** The outbound's wording of a native end reason ('error: connect …', 'error: socks5 …'), for logs and /connections. */
+  readonly explain?: (why: string) => string;
 }
 
 export interface Outbound {

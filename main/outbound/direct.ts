@@ -10,6 +10,7 @@ import type { SocketFactory } from './socket-factory.js';
 import { connectTcp, describeDst, Health, resolveAll } from './dial.js';
 import { isSyError } from '../core/errors.js';
 import { createDirectUdpFlow } from './udp-direct.js';
+import { explainNativeEnd } from './native-end.js';
 
 export interface DirectDeps {
   sockets: SocketFactory;
@@ -42,8 +43,12 @@ export class DirectOutbound implements Outbound {
     if (mark === undefined) return null;
     const ip = normalizeIp(dst.ip) || normalizeIp(dst.host);
     const family = ip ? ipFamily(ip) : 0;
-    return family === 0 || dst.port < 1 || dst.port > 65535 ? null : { family, ip, port: dst.port, mark };
+    if (family === 0 || dst.port < 1 || dst.port > 65535) return null;
+    return { family, ip, port: dst.port, mark, remoteDestination: ip, explain: this.explain };
   }
+
+  /** Words a native end reason as dialTcp would (bound once: kept by every such connection). */
+  private readonly explain = (why: string): string => explainNativeEnd({ where: this.name }, why);
 
   async dialTcp(dst: Destination, meta: Metadata, signal?: AbortSignal): Promise<net.Socket> {
     const where = `${this.name} tcp ${describeDst(dst)}`;

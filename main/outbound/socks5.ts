@@ -2,16 +2,18 @@
 // (socks5-udp.ts). The destination's host is sent when known (ATYP 3, remote
 // resolution: proxied names never touch the local resolver), its IP otherwise.
 import type net from 'node:net';
-import type { Destination, Outbound, UdpFlow } from '../core/outbound.js';
+import type { Destination, NativeTarget, Outbound, UdpFlow } from '../core/outbound.js';
 import type { Metadata } from '../core/metadata.js';
 import type { Resolver } from '../core/rule.js';
 import type { ProxyConfig } from '../config/types.js';
 import type { Logger } from '../core/logger.js';
 import { SyError } from '../core/errors.js';
-import { formatHostPort } from '../core/address.js';
+import { formatHostPort, ipFamily, normalizeIp } from '../core/address.js';
 import type { SocketFactory } from './socket-factory.js';
 import { connectTcp, DEFAULT_CONNECT_TIMEOUT_MS, describeDst, Health, resolveIp } from './dial.js';
 import { socks5Handshake, SOCKS_CMD_CONNECT } from './socks5-client.js';
+import { socks5Opening } from './socks5-wire.js';
+import { explainNativeEnd } from './native-end.js';
 import { createSocks5UdpFlow } from './socks5-udp.js';
 
 export interface Socks5Deps {
@@ -72,6 +74,36 @@ export class Socks5Outbound implements Outbound {
       where: this.where,
     });
     return { sock, reply, serverIp: ip };
+  }
+
+  /**
+   * With native sockets and a server given by IP, the native relay connects,
+   * sends the pipelined opening and checks the answer itself (the same rules
+   * as socks5-wire.ts); null otherwise, or when the opening cannot be built
+   * (dialTcp then reports why).
+   */
+  nativeTarget(dst: Destination): NativeTarget | null {
+    const mark = this.deps.sockets.nativeMark;
+    const ip = normalizeIp(this.cfg.server);
+    const target = dst.host || dst.ip;
+    if (mark === undefined || !ip || !target) return null;
+    let opening: Buffer;
+    try {
+      opening = socks5Opening({ cmd: SOCKS_CMD_CONNECT, host: target, port: dst.port, username: this.cfg.username, password: this.cfg.password, where: this.where });
+    } catch {
+      return null;
+    }
+    const auth = this.cfg.username !== '' || this.cfg.password !== '';
+    return { family: ipFamily(ip) as 4 | 6, ip, port: this.cfg.port, mark, opening, socks: auth ? 2 : 1, remoteDestination: dst.ip || dst.host, explain: this.explain };
+  }
+
+  /** Words a native end reason as dialTcp would (one function per outbound, kept by its connections). */
+  private readonly explain = (why: string): string =>
+    explainNativeEnd({ where: this.where, socks: { auth: this.cfg.username !== '' || this.cfg.password !== '', username: this.cfg.username, timeoutMs: this.handshakeTimeoutMs() } }, why);
+
+  /** The deadline of connect + handshake on the native path (ms). */
+  handshakeTimeoutMs(): number {
+    return (this.deps.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS) + (this.deps.handshakeTimeoutMs ?? 10_000);
   }
 
   async dialTcp(dst: Destination, meta: Metadata, signal?: AbortSignal): Promise<net.Socket> {

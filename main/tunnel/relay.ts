@@ -40,7 +40,7 @@ export interface SpliceAdopter {
    */
   connect?(
     client: Socket,
-    target: NativeTarget & { connectTimeoutMs: number },
+    target: Pick<NativeTarget, 'family' | 'ip' | 'port' | 'mark' | 'opening' | 'socks'> & { connectTimeoutMs: number },
     opts: { idleMs: number; head?: Buffer },
     onEnd: (why: RelayEnd, up: number, down: number) => void,
   ): { upload(): number; download(): number; kill(): void } | null;
@@ -96,7 +96,7 @@ export function startNativeConnect(
   if (!hasNoDelay(client)) client.setNoDelay(true);
   const s = splice.connect(
     client,
-    { family: target.family, ip: target.ip, port: target.port, mark: target.mark, connectTimeoutMs: opts.connectTimeoutMs },
+    { family: target.family, ip: target.ip, port: target.port, mark: target.mark, opening: target.opening, socks: target.socks, connectTimeoutMs: opts.connectTimeoutMs },
     opts.head && opts.head.length ? { idleMs: opts.idleMs, head: opts.head } : { idleMs: opts.idleMs },
     onEnd,
   );

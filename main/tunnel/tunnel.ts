@@ -80,6 +80,8 @@ class RelayLink implements ByteCounters {
     private readonly tracker: ConnectionTracker,
     private readonly info: ConnectionInfo,
     private readonly log: Logger,
+    /** the outbound's wording of a native dial failure (NativeTarget.explain) */
+    private readonly explain?: (why: string) => string,
   ) {
     this.onEnd = this.end.bind(this);
   }
@@ -109,8 +111,11 @@ class RelayLink implements ByteCounters {
       return;
     }
     // A native connect (startNativeConnect) reports its failure here, not as a rejected dial.
-    if (why.startsWith('error: connect ')) {
-      this.log.warn('dial failed', { conn: describe(this.info.meta), chain: this.info.chains.join(' <- '), error: why.slice(7) });
+    if (why.startsWith('error: connect ') || why.startsWith('error: socks5 ')) {
+      const msg = this.explain ? this.explain(why) : why.slice(7);
+      this.log.warn('dial failed', { conn: describe(this.info.meta), chain: this.info.chains.join(' <- '), error: msg });
+      this.tracked.closed(`error: ${msg}`);
+      return;
     }
     this.tracked.closed(why);
   }
@@ -176,12 +181,13 @@ export function createTunnel(deps: TunnelDeps): Tunnel {
       return;
     }
 
-    // DIRECT to a known IP with the native relay: it connects and relays by
+    // DIRECT to a known IP, or a SOCKS5 upstream given by IP, with the native
+    // relay: it connects (and does the SOCKS5 handshake) and relays by
     // itself, and the connection never passes through Node again.
     const target = deps.splice?.connect && r.leaf.nativeTarget ? r.leaf.nativeTarget(destinationOf(meta)) : null;
     if (target && deps.splice) {
-      meta.remoteDestination = target.ip;
-      const link = new RelayLink(deps.tracker, info, log);
+      meta.remoteDestination = target.remoteDestination;
+      const link = new RelayLink(deps.tracker, info, log, target.explain);
       const h = startNativeConnect(socket, target, { idleMs: tcpIdleMs, head: firstBytes, connectTimeoutMs: dialTimeoutMs }, deps.splice, link.onEnd);
       if (h) return link.start(h);
       // not handed over (the client already half-closed, ...): the usual dial follows

@@ -41,6 +41,54 @@ uint64_t ReadIdle(Napi::Env env, Napi::Value v) {
   return static_cast<uint64_t>(d);
 }
 
+// The end of a complete, valid SOCKS5 answer to a pipelined opening (method
+// reply, sub-negotiation reply when `auth`, CONNECT reply with BND.ADDR), 0
+// when more bytes are needed, -1 when it is invalid. NOTE: must accept exactly
+// what outbound/socks5-wire.ts parseSocks5Replies accepts for CONNECT.
+long SocksAnswerEnd(const std::vector<char>& v, bool auth) {
+  const auto* b = reinterpret_cast<const unsigned char*>(v.data());
+  const size_t n = v.size();
+  if (n < 2) return 0;
+  if (b[0] != 5 || b[1] != (auth ? 2 : 0)) return -1;
+  size_t off = 2;
+  if (auth) {
+    if (n < 4) return 0;
+    if ((b[2] != 1 && b[2] != 5) || b[3] != 0) return -1;
+    off = 4;
+  }
+  if (n < off + 1) return 0;
+  if (b[off] != 5) return -1;
+  if (n < off + 2) return 0;
+  if (b[off + 1] != 0) return -1;
+  if (n < off + 3) return 0;
+  if (b[off + 2] != 0) return -1;
+  if (n < off + 4) return 0;
+  size_t need;
+  switch (b[off + 3]) {
+    case 1: need = off + 4 + 4 + 2; break;
+    case 4: need = off + 4 + 16 + 2; break;
+    case 3:
+      if (n < off + 5) return 0;
+      if (b[off + 4] == 0) return -1;
+      need = off + 5 + b[off + 4] + 2;
+      break;
+    default: return -1;
+  }
+  return n >= need ? static_cast<long>(need) : 0;
+}
+
+std::string Hex(const std::vector<char>& v) {
+  static const char* d = "0123456789abcdef";
+  std::string out;
+  out.reserve(v.size() * 2);
+  for (char ch : v) {
+    auto u = static_cast<unsigned char>(ch);
+    out.push_back(d[u >> 4]);
+    out.push_back(d[u & 15]);
+  }
+  return out;
+}
+
 std::vector<char> ReadHead(Napi::Env env, Napi::Value v) {
   if (v.IsUndefined() || v.IsNull()) return {};
   if (!v.IsBuffer()) ThrowArg(env, "head must be a Buffer");
@@ -130,12 +178,12 @@ Napi::Value SpliceRelay::Add(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, static_cast<double>(c->id));
 }
 
-// connect(clientFd, family, mark, ip, port, idleMs, connectTimeoutMs, headUp?, defer?) -> id
+// connect(clientFd, family, mark, ip, port, idleMs, connectTimeoutMs, headUp?, defer?, opening?, socks?) -> id
 Napi::Value SpliceRelay::Connect(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (closed_) ThrowArg(env, "the relay is closed");
   if (info.Length() < 7 || !info[0].IsNumber() || !info[1].IsNumber() || !info[2].IsNumber() || !info[3].IsString() || !info[4].IsNumber())
-    ThrowArg(env, "connect(clientFd, family, mark, ip, port, idleMs, connectTimeoutMs, headUp?, defer?)");
+    ThrowArg(env, "connect(clientFd, family, mark, ip, port, idleMs, connectTimeoutMs, headUp?, defer?, opening?, socks?)");
   int cfd = info[0].As<Napi::Number>().Int32Value();
   if (cfd < 0) ThrowArg(env, "an open client fd is needed");
   int fam = info[1].As<Napi::Number>().Int32Value();
@@ -149,7 +197,12 @@ Napi::Value SpliceRelay::Connect(const Napi::CallbackInfo& info) {
   uint64_t idle = ReadIdle(env, info[5]);
   uint64_t connectTimeout = ReadIdle(env, info[6]);
   std::vector<char> headUp = ReadHead(env, info.Length() > 7 ? info[7] : env.Undefined());
+  std::vector<char> opening = ReadHead(env, info.Length() > 9 ? info[9] : env.Undefined());
+  int socks = info.Length() > 10 && info[10].IsNumber() ? info[10].As<Napi::Number>().Int32Value() : 0;
+  if (socks < 0 || socks > 2 || (socks != 0 && opening.empty())) ThrowArg(env, "socks must be 0, 1 or 2, with an opening");
   auto* c = new Conn();
+  c->opening = std::move(opening);
+  c->socks = socks;
   if (!ParseAddr(ip, port, fam == 6 ? AF_INET6 : AF_INET, &c->addr)) {
     delete c;
     ThrowArg(env, "bad address " + ip);
@@ -221,7 +274,59 @@ void SpliceRelay::Connected(Conn* c) {
   }
   c->connecting = false;
   c->lastActive = NowMs();
+  if (!c->opening.empty()) {
+    c->handshaking = true;
+    Handshake(c);
+    return;
+  }
   Pump(c);
+}
+
+void SpliceRelay::FailSocks(Conn* c, const char* what) {
+  Finish(c, std::string("error: socks5 ") + what + " " + Hex(c->answer), true);
+}
+
+void SpliceRelay::Handshake(Conn* c) {
+  const int fd = c->fd[1];
+  while (c->openingOff < c->opening.size()) {
+    ssize_t n = send(fd, c->opening.data() + c->openingOff, c->opening.size() - c->openingOff, MSG_NOSIGNAL);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN) return;  // EPOLLOUT resumes us
+      return FailSocks(c, ErrnoName(errno));
+    }
+    c->openingOff += static_cast<size_t>(n);
+  }
+  if (c->socks == 0) {
+    c->handshaking = false;
+    Pump(c);
+    return;
+  }
+  for (;;) {
+    char buf[512];
+    ssize_t n = recv(fd, buf, sizeof(buf), 0);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN) return;  // EPOLLIN resumes us
+      return FailSocks(c, ErrnoName(errno));
+    }
+    if (n == 0) return FailSocks(c, "closed");
+    c->answer.insert(c->answer.end(), buf, buf + n);
+    long end = SocksAnswerEnd(c->answer, c->socks == 2);
+    if (end < 0) return FailSocks(c, "bad");
+    if (end == 0) {
+      if (c->answer.size() > 1024) return FailSocks(c, "bad");
+      continue;
+    }
+    // Bytes after the answer are the target's first bytes: the client gets them first.
+    c->dir[1].head.assign(c->answer.begin() + end, c->answer.end());
+    std::vector<char>().swap(c->answer);
+    std::vector<char>().swap(c->opening);
+    c->handshaking = false;
+    c->lastActive = NowMs();
+    Pump(c);
+    return;
+  }
 }
 
 // wake(): lets the thread pick up deferred add()s.
@@ -348,9 +453,13 @@ void SpliceRelay::Run() {
       auto* t = static_cast<Tag*>(evs[i].data.ptr);
       Conn* c = t->conn;
       if (c->dead) continue;
-      if (c->connecting) {
-        // Client events wait: Connected() pumps both directions until EAGAIN, so no edge is lost.
-        if (t->side == 1) Connected(c);
+      if (c->connecting || c->handshaking) {
+        // Client events wait: once connected (and the handshake done) both
+        // directions are pumped until EAGAIN, so no edge is lost.
+        if (t->side == 1) {
+          if (c->connecting) Connected(c);
+          else Handshake(c);
+        }
         continue;
       }
       if (evs[i].events & EPOLLERR) {
@@ -416,7 +525,13 @@ void SpliceRelay::DrainCommands() {
         break;
       }
     }
-    if (!c->dead && !c->connecting) Pump(c);
+    if (c->dead || c->connecting) continue;
+    if (!c->opening.empty() && c->openingOff == 0 && !c->handshaking) {
+      c->handshaking = true;  // connected at once (loopback)
+      Handshake(c);
+    } else {
+      Pump(c);
+    }
   }
   for (uint64_t id : kills) {
     Conn* c = nullptr;
@@ -436,17 +551,18 @@ void SpliceRelay::SweepIdle(uint64_t now) {
     for (auto& kv : conns_) {
       Conn* c = kv.second;
       if (!c->registered || c->dead) continue;
-      if (c->connecting ? now >= c->connectDeadline : (c->idleMs > 0 && now - c->lastActive >= c->idleMs)) idle.push_back(c);
+      if (c->connecting || c->handshaking ? now >= c->connectDeadline : (c->idleMs > 0 && now - c->lastActive >= c->idleMs)) idle.push_back(c);
     }
   }
   for (Conn* c : idle) {
     if (c->connecting) Finish(c, "error: connect ETIMEDOUT", true);
+    else if (c->handshaking) FailSocks(c, "timeout");
     else Finish(c, "timeout", false);
   }
 }
 
 bool SpliceRelay::Pump(Conn* c, unsigned dirs) {
-  if (c->connecting) return true;
+  if (c->connecting || c->handshaking) return true;
   unsigned more = 0;  // directions that used their budget
   for (int k = 0; k < 2; k++) {
     if (!(dirs & (1u << k))) continue;

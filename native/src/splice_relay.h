@@ -18,6 +18,10 @@
 // defer?) is add() for a remote the thread dials itself (SO_MARK,
 // TCP_NODELAY, keepalive): the connection never passes through Node, and a
 // failed connect ends it with "error: connect <ERRNO>" (the client is reset).
+// With an opening (a SOCKS5 greeting + CONNECT), the thread also does the
+// SOCKS5 handshake; a refused, malformed or missing answer ends it with
+// "error: socks5 <bad|closed|timeout|ERRNO> <answer bytes in hex>", which
+// JavaScript turns into the coded error (outbound/socks5-wire.ts).
 //
 // Resources: 2 fds per connection; a pipe pair (2 fds, default size) only
 // while bytes are in flight, taken from and returned to a small shared pool
@@ -83,6 +87,14 @@ class SpliceRelay : public Napi::ObjectWrap<SpliceRelay> {
     uint64_t connectDeadline = 0;
     SockAddr addr;
     uint32_t mark = 0;
+    // A SOCKS5 upstream: `opening` (greeting, sub-negotiation, CONNECT, as
+    // outbound/socks5-wire.ts builds it) is sent once connected, the answer
+    // is read and checked (SocksAnswerEnd) before anything is relayed.
+    int socks = 0;  // 0 = none, 1 = NO AUTH answer expected, 2 = USERNAME/PASSWORD
+    bool handshaking = false;
+    std::vector<char> opening;
+    size_t openingOff = 0;
+    std::vector<char> answer;
   };
   struct Closed {
     uint64_t id;
@@ -114,6 +126,9 @@ class SpliceRelay : public Napi::ObjectWrap<SpliceRelay> {
   bool StartDial(Conn* c);
   // The remote side of a connecting entry became writable or failed.
   void Connected(Conn* c);
+  // Sends the SOCKS5 opening and reads the answer; relays once it is complete and valid.
+  void Handshake(Conn* c);
+  void FailSocks(Conn* c, const char* what);
   void SweepIdle(uint64_t now);
   // Queues a closed report; FlushReports() hands the batch to JavaScript.
   void Report(Closed&& closed);
