@@ -12,7 +12,8 @@ import { Socks5Outbound } from '../../../main/outbound/socks5.js';
 import { plainSocketFactory } from '../../../main/outbound/socket-factory.js';
 import { parseSocks5Replies, SOCKS_CMD_CONNECT } from '../../../main/outbound/socks5-wire.js';
 import { NULL_LOGGER } from '../../../main/core/logger.js';
-import { tableResolver } from './peers.js';
+import { tableResolver, tcpEcho } from './peers.js';
+import { danteAvailable, startDante, createSocksUser } from '../../helpers/dante.js';
 import { nativeEndError } from '../../../main/outbound/native-end.js';
 
 const skip = nativeAvailable() ? false : 'the native addon is not built';
@@ -156,4 +157,61 @@ test('native SOCKS5: the native check and socks5-wire.ts agree on 1,000 mutated 
     else agreeBad++;
   }
   assert.ok(agreeOk > 100 && agreeBad > 100, `both verdicts exercised (${agreeOk} valid, ${agreeBad} invalid)`);
+});
+
+/** One connection through the native relay to `dst` via `o`, sending `head`; resolves when it ended. */
+async function relayThrough(o: Socks5Outbound, dst: { host: string; ip: string; port: number }, head: string, user: string) {
+  const proxy = net.createServer({ allowHalfOpen: true, pauseOnConnect: true });
+  await once(proxy.listen(0, '127.0.0.1'), 'listening');
+  try {
+    const inbound = once(proxy, 'connection').then(([s]) => s as net.Socket);
+    const client = net.connect({ port: (proxy.address() as net.AddressInfo).port, host: '127.0.0.1', allowHalfOpen: true });
+    client.on('error', () => {});
+    let got = '';
+    client.on('data', (d) => {
+      got += d;
+      if (got.length >= head.length) client.end();
+    });
+    const sock = await inbound;
+    const target = o.nativeTarget(dst)!;
+    const why = await new Promise<SpliceEnd>((resolve) => relay!.connect(sock, { ...target, connectTimeoutMs: 3000 }, { idleMs: 5000, head: Buffer.from(head) }, (w) => resolve(w)));
+    client.destroy();
+    return { why, got, code: nativeEndError({ where: 'w', socks: { auth: true, username: user, timeoutMs: 1 } }, why)?.code ?? '' };
+  } finally {
+    proxy.close();
+  }
+}
+
+test('native SOCKS5 against dante with username/password: relays; a wrong password is SY_ERR_NET_SOCKS_AUTH', { skip: skip || (!danteAvailable() && 'dante-server is not installed') || (process.getuid?.() !== 0 && 'needs root to add a system user') }, async (t) => {
+  const user = `syn${process.pid % 100000}`;
+  t.after(createSocksUser(user, 'right-pass-2'));
+  const dante = await startDante({ method: 'username' });
+  t.after(() => dante.stop());
+  const echo = await tcpEcho();
+  t.after(() => echo.close());
+  const ob = (password: string) =>
+    new Socks5Outbound(
+      { name: 'up', server: '127.0.0.1', port: dante.port, username: user, password, udp: false },
+      { sockets: { ...plainSocketFactory, nativeMark: 0 }, resolver: tableResolver(), logger: NULL_LOGGER, handshakeTimeoutMs: 2000, connectTimeoutMs: 2000 },
+    );
+  const dst = { host: '', ip: '127.0.0.1', port: echo.port };
+  const ok = await relayThrough(ob('right-pass-2'), dst, 'hello dante', user);
+  assert.equal(ok.got, 'hello dante');
+  assert.equal(ok.why, 'closed');
+  const bad = await relayThrough(ob('wrong-pass-2'), dst, 'hello dante', user);
+  assert.equal(bad.code, 'SY_ERR_NET_SOCKS_AUTH', bad.why);
+  assert.equal(bad.got, '');
+});
+
+test('native SOCKS5 against dante without auth, by host name (ATYP 3, dante resolves it)', { skip: skip || (!danteAvailable() && 'dante-server is not installed') }, async (t) => {
+  const dante = await startDante();
+  t.after(() => dante.stop());
+  const echo = await tcpEcho();
+  t.after(() => echo.close());
+  const o = new Socks5Outbound(
+    { name: 'up', server: '127.0.0.1', port: dante.port, username: '', password: '', udp: false },
+    { sockets: { ...plainSocketFactory, nativeMark: 0 }, resolver: tableResolver(), logger: NULL_LOGGER },
+  );
+  const r = await relayThrough(o, { host: 'localhost', ip: '', port: echo.port }, 'by name', '');
+  assert.equal(r.got, 'by name');
 });
