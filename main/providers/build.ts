@@ -55,6 +55,9 @@ export interface ClassicalData {
   readonly asnHint?: string;
 }
 
+/** A lower-case ASCII name, labels non-empty, no trailing dot: normalizeHost() leaves it as it is. */
+const PLAIN_NAME = /^[a-z0-9_-]+(?:\.[a-z0-9_-]+)*$/;
+
 export function buildClassicalSet(entries: readonly Entry[], source: string, warn: WarningList, geoip: GeoIpReader | null, data: ClassicalData = {}): ClassicalRuleSet {
   const domains = new DomainSet();
   const keywords = new KeywordSet();
@@ -67,6 +70,26 @@ export function buildClassicalSet(entries: readonly Entry[], source: string, war
   const warnings: SyError[] = [];
   const env: CompileEnv = { geoip, providers: null, context: 'classical', warnings, ...data };
   for (const e of entries) {
+    // Fast path for the lines that make up most real lists: exactly
+    // `DOMAIN-SUFFIX,name` / `DOMAIN,name` with a name that is already
+    // normal (what the general path below would accept unchanged).
+    const v = e.value;
+    const comma = v.indexOf(',');
+    if (comma === 6 || comma === 13) {
+      const name = v.slice(comma + 1);
+      if (PLAIN_NAME.test(name)) {
+        if (comma === 13 && v.startsWith('DOMAIN-SUFFIX')) {
+          domains.addSuffix(name);
+          size++;
+          continue;
+        }
+        if (comma === 6 && v.startsWith('DOMAIN')) {
+          domains.addExact(name);
+          size++;
+          continue;
+        }
+      }
+    }
     const where = `${source}:${e.line}`;
     let cond: Cond;
     let noResolve: boolean;

@@ -15,7 +15,7 @@ const NAME_RE = /^[a-z0-9_*-]+(?:\.[a-z0-9_*-]+)*$/;
 /** Normalises a domain name for set keys; '' when invalid (slash, trailing dot, empty label, bad chars). */
 export function cleanName(s: string): string {
   if (!s || s.includes('/') || s.endsWith('.') || s.includes('..') || s.startsWith('.')) return '';
-  const n = normalizeHost(s.replace(/\*/g, 'xn--star'))?.replace(/xn--star/g, '*');
+  const n = s.includes('*') ? normalizeHost(s.replace(/\*/g, 'xn--star'))?.replace(/xn--star/g, '*') : normalizeHost(s);
   return n && NAME_RE.test(n) ? n : '';
 }
 
