@@ -48,6 +48,8 @@ export class MmdbCountry implements GeoIpReader {
   private readonly recordSize: number;
   private readonly v4Start: number;
   private readonly byPointer = new Map<number, string | null>();
+  /** The node after the first 16 bits of an IPv4 address, per prefix (built on the first IPv4 lookup). */
+  private v4Jump: Uint32Array | null = null;
 
   constructor(private readonly db: Buffer, private readonly reader: Reader<Response>) {
     const md = reader.metadata;
@@ -83,8 +85,8 @@ export class MmdbCountry implements GeoIpReader {
     const n = this.nodeCount;
     let node: number;
     if (a.fam === 4) {
-      node = this.v4Start;
-      for (let i = 31; i >= 0 && node < n; i--) node = this.record(node, (a.v4 >>> i) & 1);
+      node = (this.v4Jump ?? this.buildV4Jump())[a.v4 >>> 16]!;
+      for (let i = 15; i >= 0 && node < n; i--) node = this.record(node, (a.v4 >>> i) & 1);
     } else {
       node = 0;
       // The four words one after the other (no array per lookup).
@@ -100,6 +102,24 @@ export class MmdbCountry implements GeoIpReader {
       this.byPointer.set(node, cc);
     }
     return cc;
+  }
+
+  /** The top 16 levels of the IPv4 subtree, level by level (about 131,000 record reads, once). */
+  private buildV4Jump(): Uint32Array {
+    const n = this.nodeCount;
+    let level = Uint32Array.of(this.v4Start);
+    for (let d = 0; d < 16; d++) {
+      const next = new Uint32Array(level.length * 2);
+      for (let j = 0; j < level.length; j++) {
+        const node = level[j]!;
+        // A walk that ended (data or "no data") stays where it ended.
+        next[2 * j] = node < n ? this.record(node, 0) : node;
+        next[2 * j + 1] = node < n ? this.record(node, 1) : node;
+      }
+      level = next;
+    }
+    this.v4Jump = level;
+    return level;
   }
 
   country(ip: string): string | null {

@@ -34,3 +34,26 @@ test('both record shapes: DB-IP country_code and MaxMind country.iso_code / regi
 test('a missing database file is a coded error naming the path', async () => {
   await assert.rejects(openGeoIp('/nonexistent/GeoLite2-Country.mmdb'), (e: unknown) => e instanceof SyError && e.code === 'SY_ERR_RULE_GEOIP_DB' && e.message.includes('/nonexistent/GeoLite2-Country.mmdb'));
 });
+
+test('the direct tree walk (with its IPv4 jump table) answers as the maxmind reader for random addresses', async () => {
+  const { parseAddr, emptyAddr } = await import('../../../main/rules/ip.js');
+  const geo = await openGeoIp();
+  let seed = 99;
+  const rnd = () => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed;
+  };
+  let known = 0;
+  for (let i = 0; i < 20_000; i++) {
+    const x = rnd();
+    const ip = i % 10 === 9
+      ? `2${(x & 0xfff).toString(16).padStart(3, '0')}:${(rnd() & 0xffff).toString(16)}::${(rnd() & 0xffff).toString(16)}`
+      : `${x >>> 24}.${(x >>> 16) & 255}.${(x >>> 8) & 255}.${x & 255}`;
+    const a = emptyAddr();
+    parseAddr(ip, a);
+    const want = geo.country(ip);
+    if (want !== null) known++;
+    assert.equal(geo.countryAddr!(a, ip), want, ip);
+  }
+  assert.ok(known > 10_000, `most random addresses have a country (${known})`);
+});
