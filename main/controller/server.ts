@@ -152,11 +152,19 @@ export function createController(deps: ControllerDeps, opts: ControllerOptions):
         }, CLOSE_GRACE_MS);
         grace.unref();
         streams.closeAll();
+        // Keep-alive connections become idle as their last response (e.g. an
+        // ended NDJSON stream) finishes: close them as they do, so close()
+        // takes milliseconds, not the whole grace period.
+        const sweep = setInterval(() => server.closeIdleConnections(), 20);
+        sweep.unref();
         closed = new Promise<void>((resolve) => {
           if (!server.listening) return resolve();
           server.close(() => resolve());
           server.closeIdleConnections();
-        }).then(() => clearTimeout(grace));
+        }).then(() => {
+          clearTimeout(grace);
+          clearInterval(sweep);
+        });
       }
       return closed;
     },

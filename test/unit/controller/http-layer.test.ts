@@ -95,3 +95,23 @@ test('WebSocket upgrades to a non-stream route are 404, to an unknown route 404,
   assert.match(await upgrade('/traffic', false), /^HTTP\/1\.1 401/);
   assert.match(await upgrade('/logs?level=nope', true), /^HTTP\/1\.1 400/);
 });
+
+test('close() ends an open NDJSON stream and idle keep-alive connections at once (not after the grace period)', async () => {
+  const x = harness({ listen: '127.0.0.1:0' });
+  await x.c.start();
+  const p = x.c.address().port;
+  const agent = new http.Agent({ keepAlive: true });
+  try {
+    const headers = { host: `127.0.0.1:${p}`, authorization: `Bearer ${SECRET}` };
+    await new Promise<void>((r, j) => http.get({ host: '127.0.0.1', port: p, path: '/version', agent, headers }, (res) => res.resume().on('end', () => r())).on('error', j));
+    const streamEnded = new Promise<void>((r, j) => http.get({ host: '127.0.0.1', port: p, path: '/traffic', agent, headers }, (res) => res.resume().on('end', () => r())).on('error', j));
+    await new Promise((r) => setTimeout(r, 100));
+    const t = Date.now();
+    await x.c.close();
+    await streamEnded;
+    assert.ok(Date.now() - t < 500, `close took ${Date.now() - t} ms`);
+  } finally {
+    agent.destroy();
+    await x.c.close();
+  }
+});
