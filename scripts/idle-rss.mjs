@@ -8,13 +8,16 @@
 //   node scripts/idle-rss.mjs [--runs 3] [--idle 5] [--rules FILE.yaml] [--traffic N]
 //        [--node-flag=--max-semi-space-size=1 ...] [--json] [-- extra env K=V ...]
 //
+// `--capture` runs the core as a TPROXY gateway (capture of a dummy LAN
+// interface, tproxy port, routing mark) inside a network namespace of its
+// own, created and removed here (root only; nothing is routed anywhere).
 // `--traffic N` first makes N controller requests and N HTTP requests
 // through the mixed port (to a local HTTP server on 127.0.0.1, DIRECT), then idles:
 // the RSS of a core that has served something.
 // `--rules FILE` appends that file's `rule-providers:`/`rules:` text (a real
 // config's lists) instead of the built-in few rules. Runs in the root
 // namespace on loopback only; nothing is sent anywhere.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import http from 'node:http';
@@ -32,6 +35,14 @@ const runs = Number(opt('--runs', '3'));
 const idleS = Number(opt('--idle', '5'));
 const rulesFile = opt('--rules', '');
 const traffic = Number(opt('--traffic', '0'));
+const capture = args.includes('--capture');
+const NS = `sy-idle-${process.pid}`;
+
+function sh(cmd, argv) {
+  const r = spawnSync(cmd, argv, { encoding: 'utf8', timeout: 10_000 });
+  if (r.status !== 0) throw new Error(`${cmd} ${argv.join(' ')}: ${r.stderr || r.error?.message}`);
+}
+if (capture && traffic > 0) throw new Error('--capture and --traffic do not combine (the namespace has no route to the test server)');
 const nodeFlags = args.filter((a) => a.startsWith('--node-flag=')).map((a) => a.slice('--node-flag='.length));
 const extraEnv = Object.fromEntries(args.slice(args.indexOf('--') >= 0 ? args.indexOf('--') + 1 : args.length).map((kv) => kv.split('=', 2)));
 
@@ -66,13 +77,14 @@ function config(dir, ctlPort, mixedPort) {
     `mode: rule
 log-level: warning
 mixed-port: ${mixedPort}
-tproxy-port: 0
+tproxy-port: ${capture ? 7893 : 0}
+routing-mark: 4096
 bind-address: 127.0.0.1
 allow-lan: false
 external-controller: 127.0.0.1:${ctlPort}
 secret: idle
 ipv6: false
-capture: { enable: false }
+${capture ? 'capture: { enable: true, local: false, lan: true, interfaces: [sy0], ipv6: false, on-failure: open }' : 'capture: { enable: false }'}
 ${body}`,
   );
   return file;
@@ -92,7 +104,10 @@ async function once(dir) {
   const ctlPort = await freePort();
   const mixedPort = await freePort();
   const file = config(dir, ctlPort, mixedPort);
-  const child = spawn(process.execPath, [...nodeFlags, join(root, 'bin', 'switchyard.mjs'), 'run', '--config', file], {
+  const core = [process.execPath, ...nodeFlags, join(root, 'bin', 'switchyard.mjs'), 'run', '--config', file];
+  // `ip netns exec` execs the command: the child's pid is the core's.
+  const [cmd, ...argv] = capture ? ['ip', 'netns', 'exec', NS, ...core] : core;
+  const child = spawn(cmd, argv, {
     cwd: root,
     env: { ...process.env, XDG_CONFIG_HOME: dir, XDG_STATE_HOME: dir, XDG_CACHE_HOME: dir, ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -158,6 +173,15 @@ async function serve(ctlPort, mixedPort) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const dir = mkdtempSync(join(tmpdir(), 'sy-idle-rss-'));
 try {
+  if (capture) {
+    // A veth pair with both ends inside the namespace: a LAN interface that leads nowhere.
+    sh('ip', ['netns', 'add', NS]);
+    sh('ip', ['-n', NS, 'link', 'set', 'lo', 'up']);
+    sh('ip', ['-n', NS, 'link', 'add', 'sy0', 'type', 'veth', 'peer', 'name', 'sy1']);
+    sh('ip', ['-n', NS, 'addr', 'add', '192.0.2.1/24', 'dev', 'sy0']);
+    sh('ip', ['-n', NS, 'link', 'set', 'sy0', 'up']);
+    sh('ip', ['-n', NS, 'link', 'set', 'sy1', 'up']);
+  }
   const samples = [];
   for (let i = 0; i < runs; i++) samples.push(await once(dir));
   const mb = (k) => (median(samples.map((s) => s[k])) / 1024).toFixed(1);
@@ -176,4 +200,5 @@ try {
     );
 } finally {
   rmSync(dir, { recursive: true, force: true });
+  if (capture) spawnSync('ip', ['netns', 'del', NS], { timeout: 10_000 });
 }
