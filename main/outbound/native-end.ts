@@ -10,7 +10,7 @@ export interface NativeEndContext {
   /** `DIRECT tcp 203.0.113.2:80`, `socks5 "up" 198.51.100.2:1080` */
   where: string;
   /** SOCKS5 upstream: whether credentials were sent, and the username for messages */
-  socks?: { auth: boolean; username: string; timeoutMs: number };
+  socks?: { auth: boolean; username: string };
 }
 
 /** The message of the coded error that `why` stands for (without 'error: ' when it is not a dial failure). */
@@ -33,7 +33,7 @@ export function nativeEndError(ctx: NativeEndContext, why: string): SyError | nu
     return new SyError('SY_ERR_NET_SOCKS_HANDSHAKE', { where: ctx.where, detail: `the server closed the connection before the end of ${part} (${answer.length} bytes received)` });
   }
   if (what === 'timeout') {
-    return new SyError('SY_ERR_NET_TIMEOUT', { where: ctx.where, detail: `no SOCKS5 handshake within ${ctx.socks.timeoutMs} ms (waiting for ${part})` });
+    return new SyError('SY_ERR_NET_TIMEOUT', { where: ctx.where, detail: `no SOCKS5 handshake before the dial deadline (waiting for ${part})` });
   }
   if (what === 'bad') return new SyError('SY_ERR_NET_SOCKS_HANDSHAKE', { where: ctx.where, detail: 'malformed handshake reply' });
   return new SyError('SY_ERR_NET_DIAL', { where: ctx.where, detail: `socket error during the handshake (${what})` });

@@ -99,12 +99,7 @@ export class Socks5Outbound implements Outbound {
 
   /** Words a native end reason as dialTcp would (one function per outbound, kept by its connections). */
   private readonly explain = (why: string): string =>
-    explainNativeEnd({ where: this.where, socks: { auth: this.cfg.username !== '' || this.cfg.password !== '', username: this.cfg.username, timeoutMs: this.handshakeTimeoutMs() } }, why);
-
-  /** The deadline of connect + handshake on the native path (ms). */
-  handshakeTimeoutMs(): number {
-    return (this.deps.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS) + (this.deps.handshakeTimeoutMs ?? 10_000);
-  }
+    explainNativeEnd({ where: this.where, socks: { auth: this.cfg.username !== '' || this.cfg.password !== '', username: this.cfg.username } }, why);
 
   async dialTcp(dst: Destination, meta: Metadata, signal?: AbortSignal): Promise<net.Socket> {
     const target = dst.host || dst.ip;

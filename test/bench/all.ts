@@ -8,11 +8,11 @@
 // a relayed connection takes 2, reference.md §7.3), BENCH_SYSTEMS
 // (ceiling,switchyard,switchyard-pipe,v2ray), BENCH_DOC=0 to skip the doc.
 // Needs root (namespaces) and iperf3, wrk, v2ray, dante-server, nftables.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { buildBenchLab, PROXIED, DIRECT, HTTP_PORT, HOLD_PORT, type SystemName } from './lab.js';
-import { iperf, wrk, holdIdle, rssBytes, median, type Throughput, type ConnRate } from './measure.js';
+import { iperf, wrk, holdIdle, rssBytes, median, cpuSeconds, type Throughput, type ConnRate } from './measure.js';
 import { table, targets, machine, type Results, type PathFigures } from './report.js';
 import { ROOT } from '../e2e/dataplane-topology.js';
 
@@ -40,10 +40,14 @@ async function measurePath(lab: Awaited<ReturnType<typeof buildBenchLab>>, ip: s
   const one: Throughput[] = [];
   const many: Throughput[] = [];
   const rate: ConnRate[] = [];
+  const perConn: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     one.push(await iperf(lab.dp.lab, lan, ip, SECS, 1, pid));
     many.push(await iperf(lab.dp.lab, lan, ip, SECS, 8, pid));
-    rate.push(await wrk(lab.dp.lab, lan, `http://${ip}:${HTTP_PORT}/`, SECS));
+    const c0 = pid ? cpuSeconds(pid) : NaN;
+    const w = await wrk(lab.dp.lab, lan, `http://${ip}:${HTTP_PORT}/`, SECS);
+    rate.push(w);
+    perConn.push(pid ? ((cpuSeconds(pid) - c0) / (w.rps * SECS)) * 1e6 : NaN);
     await sleep(500);
   }
   return {
@@ -51,6 +55,7 @@ async function measurePath(lab: Awaited<ReturnType<typeof buildBenchLab>>, ip: s
     multi: median(many.map((t) => t.bps)),
     cpuPerGb: median(one.map((t) => (t.cpu / t.bytes) * 1e9)),
     rps: median(rate.map((r) => r.rps)),
+    cpuPerConn: median(perConn),
     p50: median(rate.map((r) => r.p50)),
     p99: median(rate.map((r) => r.p99)),
     errors: rate.reduce((a, r) => a + r.errors, 0),
@@ -145,42 +150,66 @@ ${g}
 
 ## Reading the figures
 
-- This is a 2-core VM shared with other work (load average 5–8 during these
-  runs): iperf3's client and server, wrk, the HTTP server, dante, the relay
-  and the kernel's forwarding of three namespaces all run on the same two
-  cores, so throughput and rates move by ±30 % between runs, the ceiling
-  included. Compare columns of one run, never across runs.
+- This is a 2-core VM shared with other work: iperf3's client and server,
+  wrk, the HTTP server, dante, the relay and the kernel's forwarding of three
+  namespaces all run on the same two cores, so throughput and rates move by
+  ±30 % between runs, the ceiling included. Compare columns of one run, never
+  across runs. For one change, \`test/bench/ab-conns.ts\` (two settings,
+  interleaved) and \`test/bench/probe-latency.ts\` (CPU per connection of
+  the process and of its main thread) are steadier than this table.
+- **New connections per second** are bound by the machine, not by the
+  core's main thread any more: the two cores are saturated by wrk, the HTTP
+  server, dante and the kernel, so what counts is the CPU each system
+  spends per connection (the *CPU µs per new conn* rows, all threads).
+  switchyard's main thread now does only accept, metadata, sniffing, rules
+  and the tracker entry (~70–100 µs per connection at c=20, was ~300 µs):
+  DIRECT to a known IP and a SOCKS5 upstream given by IP are connected by
+  the native splice thread itself, with the SOCKS5 handshake pipelined into
+  one write and checked natively, so such a connection never passes through
+  Node after the decision; other connects run in a native dial thread. On
+  veth the kernel does a connect's whole handshake and a write's delivery
+  inline in the sender, and every cross-thread wake-up is a VM exit (~30 µs),
+  so hand-overs are batched per event-loop turn (docs/dataplane.md). v2ray
+  spreads its work over both cores too; SO_REUSEPORT workers would add a
+  runtime's RSS and no idle CPU here (docs/dataplane.md says what they would
+  take).
+- **Latency** at c=20 is mostly queueing on the saturated cores; with one
+  connection at a time (\`node bin/run-ts.mjs test/bench/probe-latency.ts\`,
+  \`C=1\`) the added p50 over plain routing is about 0.25 ms on DIRECT and
+  about 0.65 ms through dante (one round trip to dante for the pipelined
+  handshake, and dante's own connect to the target).
 - **CPU per GB** is the relay's own cost (utime+stime, so the kernel's splice
-  and TCP work is in it) and the steadiest figure: the splice relay needs
-  about half of v2ray's CPU per GB and under half of the Node \`pipe()\`
-  relay's; through dante it is a little higher (smaller chunks per wake-up
-  while dante competes for the same cores).
-- **New connections per second** are bound by the core's main thread: about
-  300 µs of CPU per connection (accept, getsockname/getpeername for the
-  metadata, sniffing, rules, the marked socket and connect(), the SOCKS5
-  handshake writes, the tracker, the hand-over to the splice thread, about
-  15–25 µs). On veth the kernel processes each sent packet inline, so
-  connect() and the handshake writes carry much of that time
-  (\`--cpu-prof\` with \`BENCH_PROFILE=DIR\`). v2ray spreads connections over
-  both cores; one Node thread cannot — SO_REUSEPORT workers are the next
-  step and are not built yet.
-- **Latency** at c=20 is mostly queueing behind that main thread; with one
-  connection at a time (\`node bin/run-ts.mjs test/bench/probe-latency.ts\`)
-  the added p50 over plain routing is about 0.25 ms on DIRECT and about
-  0.9 ms through dante (the SOCKS5 handshake's two extra round trips).
-- **Idle RSS** is mostly the runtime: the core runs TypeScript through tsx
-  (esbuild, transformed sources), fastify and the GeoIP reader; about 47 MB
-  of it is file-backed (the node binary and mapped files).
-- **Held idle connections** cost about 10 KiB of RSS each: the tracker's
-  entry and metadata, the relay's bookkeeping, and heap the GC has not yet
-  returned from the Node sockets used before the hand-over (kernel socket
-  buffers are not in RSS). An idle spliced connection holds no pipe. One process holds at most just under 10,000 relayed
-  connections here (2 fds each, 20,000 fds per process).
+  and TCP work is in it) and the steadiest figure. Through dante it is
+  higher than DIRECT for the same splice code; dante, not the relay, bounds
+  the single SOCKS5 stream (it runs at ~0.4–0.5 of a core next to iperf3).
+${idleRssNotes()}
+- **Held idle connections** cost about 5 KiB of RSS each: the tracker entry
+  and metadata (~1.3 KiB of heap, \`test/bench/held-heap.ts\` diffs heap
+  snapshots), the native relay's record and not yet collected garbage of
+  the Node sockets used before the hand-over. Before, closures kept both
+  destroyed Node sockets of every held connection alive (~10 KiB in all).
+  An idle spliced connection holds no pipe. One process holds at most just
+  under 10,000 relayed connections here (2 fds each, 20,000 fds per process).
 
 ## Rule engine (\`npm run bench:rules\`)
 
 ${rules}
 `;
+}
+
+/**
+ * The "Idle RSS" notes are kept up by hand (scripts/idle-rss.mjs measures
+ * them, not this bench): carried over from the current docs/benchmarks.md.
+ */
+function idleRssNotes(): string {
+  const fallback = '- **Idle RSS** is mostly the runtime (node itself ≈40 MB); `npm run bench:idle` measures it step by step.';
+  try {
+    const cur = readFileSync(join(ROOT, 'docs', 'benchmarks.md'), 'utf8');
+    const m = /^- \*\*Idle RSS\*\*[\s\S]*?(?=^- \*\*|^## )/m.exec(cur);
+    return m ? m[0].trimEnd() : fallback;
+  } catch {
+    return fallback;
+  }
 }
 
 main().catch((e) => {

@@ -11,6 +11,8 @@ export interface PathFigures {
   /** CPU seconds per GB relayed (single-stream runs) */
   cpuPerGb: number;
   rps: number;
+  /** CPU µs of the relay process (all threads) per connection during the wrk runs */
+  cpuPerConn: number;
   p50: number;
   p99: number;
   errors: number;
@@ -49,6 +51,7 @@ for (const path of ['direct', 'proxied'] as const) {
     { label: `${name} 8 streams`, get: (s) => s[path].multi, fmt: gbit },
     { label: `${name} CPU s per GB (relay process)`, get: (s) => s[path].cpuPerGb, fmt: (v) => num(v, 2) },
     { label: `${name} new conns/s (HTTP, close, c=20)`, get: (s) => s[path].rps, fmt: (v) => num(v) },
+    { label: `${name} CPU µs per new conn (relay process)`, get: (s) => s[path].cpuPerConn, fmt: (v) => num(v) },
     { label: `${name} p50 latency ms`, get: (s) => s[path].p50, fmt: (v) => num(v, 2) },
     { label: `${name} p99 latency ms`, get: (s) => s[path].p99, fmt: (v) => num(v, 2) },
   );

@@ -70,7 +70,7 @@ async function run(ob: Socks5Outbound, head?: Buffer): Promise<{ why: SpliceEnd;
     await new Promise((r) => setTimeout(r, 10));
     client.destroy();
     const auth = target.socks === 2;
-    const code = nativeEndError({ where: 'w', socks: { auth, username: 'u1', timeoutMs: 1 } }, why)?.code ?? '';
+    const code = nativeEndError({ where: 'w', socks: { auth, username: 'u1' } }, why)?.code ?? '';
     return { why, got, message: target.explain!(why), code };
   } finally {
     proxy.close();
@@ -177,7 +177,7 @@ async function relayThrough(o: Socks5Outbound, dst: { host: string; ip: string; 
     const target = o.nativeTarget(dst)!;
     const why = await new Promise<SpliceEnd>((resolve) => relay!.connect(sock, { ...target, connectTimeoutMs: 3000 }, { idleMs: 5000, head: Buffer.from(head) }, (w) => resolve(w)));
     client.destroy();
-    return { why, got, code: nativeEndError({ where: 'w', socks: { auth: true, username: user, timeoutMs: 1 } }, why)?.code ?? '' };
+    return { why, got, code: nativeEndError({ where: 'w', socks: { auth: true, username: user } }, why)?.code ?? '' };
   } finally {
     proxy.close();
   }
