@@ -16,9 +16,11 @@ import { setFlagsFromString } from 'node:v8';
 const argv = process.argv.slice(2);
 // The core's lean start (main/commands/lean-start.ts, which restores V8's
 // defaults once the engine runs): from the very first module on, or node's
-// own module loader gets optimised by TurboFan while ~300 modules load.
+// own module loader gets compiled by TurboFan and Sparkplug while ~300
+// modules load.
 if (argv[0] === 'run') {
   setFlagsFromString('--no-turbofan');
+  setFlagsFromString('--no-sparkplug');
   setFlagsFromString('--semi-space-growth-factor=1');
 }
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');

@@ -1,16 +1,16 @@
 // V8 settings while the core starts (docs/benchmarks.md, "Idle RSS"; the
-// compiled core idles at ~60 MB with them, ~68 MB without).
+// compiled core idles at ~59 MB with them, ~68 MB without).
 // - Starting creates mostly long-lived objects (modules, config, rule sets):
 //   V8 answers with a 16 MB young generation that stays committed until its
 //   memory reducer runs 10-20 s into idle (~5 MB of idle RSS). The growth
 //   factor is held at 1 while starting, so it keeps its initial size.
-// - Startup code runs once: optimising it (node's module loader while ~300
-//   modules load, the config reader) with TurboFan buys nothing and leaves
-//   the compiler's code pages and zone memory resident (~4 MB). TurboFan is
-//   off while starting and comes back SETTLE_MS after the engine runs (right
-//   away, functions made hot by the start would be compiled then), or
-//   GRACE_MS after the modules are loaded when the engine is still starting:
-//   a large rule set compiles for seconds and ~3x slower without TurboFan.
+// - Startup code runs once: compiling it (node's module loader while ~300
+//   modules load, the config reader) with TurboFan or Sparkplug buys nothing
+//   and leaves the compilers' code pages and zone memory resident (~4.5 MB).
+//   Both are off while starting and come back SETTLE_MS after the engine
+//   runs (right away, functions made hot by the start would be compiled
+//   then), or GRACE_MS after the modules are loaded when the engine is still
+//   starting: a large rule set compiles for seconds, ~3x slower without.
 // Both are ordinary V8 flags read when used (node:v8 setFlagsFromString);
 // bin/switchyard.mjs sets them already before its first import for `run`.
 import { setFlagsFromString } from 'node:v8';
@@ -25,6 +25,7 @@ function turbofanLater(ms: number): void {
   timer = setTimeout(() => {
     timer = null;
     setFlagsFromString('--turbofan');
+    setFlagsFromString('--sparkplug');
   }, ms);
   timer.unref();
 }
@@ -33,6 +34,7 @@ function turbofanLater(ms: number): void {
 export function beforeModules(): void {
   setFlagsFromString('--semi-space-growth-factor=1');
   setFlagsFromString('--no-turbofan');
+  setFlagsFromString('--no-sparkplug');
 }
 
 /** Once the modules are loaded, before the engine starts. */
