@@ -109,9 +109,10 @@ export async function main(argv: string[]): Promise<number> {
   const geo = program.command('geo').description('GeoSite data for GEOSITE rules and DNS geosite: keys');
   geo
     .command('update')
-    .description('download GeoSite.dat from geox-url.geosite (validated, atomic; the last good copy stays on failure)')
-    .option('--config <file>', 'config file (its geox-url.geosite, and where the data goes)')
-    .option('--url <url>', 'download from this URL instead')
+    .description('download GeoSite.dat (and the ASN database when the rules use IP-ASN) from geox-url, through the outbound the config routes it to (validated, atomic; the last good copy stays on failure)')
+    .option('--config <file>', 'config file (its geox-url, its rules, and where the data goes)')
+    .option('--url <url>', 'download GeoSite.dat from this URL instead')
+    .option('--asn', 'also the ASN database (geox-url.asn) even when no rule uses it')
     .action(async (opts) => set(await (await import('./commands/geo.js')).geoUpdateCommand(opts)));
 
   try {
