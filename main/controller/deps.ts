@@ -185,6 +185,13 @@ export interface ControllerDeps {
   configs(): ApiConfigs;
   patchConfigs(patch: ConfigPatch): Promise<void>;
   reload(req: ReloadRequest): Promise<void>;
+  /**
+   * POST /configs/geo (mihomo: "update geo databases"): downloads the geodata
+   * the loaded config uses (GeoSite.dat, the ASN database) now; resolves with
+   * how many files were checked; rejects with the first coded error. Absent:
+   * the endpoint answers 501.
+   */
+  updateGeoData?(): Promise<number>;
   readonly outbounds: OutboundsView;
   /** The current compiled rules (swapped on reload, hence a getter). */
   rules(): Pick<RuleEngine, 'rules' | 'stats' | 'setDisabled'>;

@@ -201,6 +201,10 @@ export function createControllerDeps(engine: Engine, x: ControllerDepsExtras): C
       }
     },
     reload: (req) => engine.reload({ ...(req.payload ? { payload: req.payload } : {}), ...(req.path ? { path: req.path } : {}) }),
+    async updateGeoData() {
+      const g = engine.geodata?.();
+      return g ? (await g.updateNow()).length : 0;
+    },
     outbounds,
     proxyProviders: proxyProvidersView(engine),
     rules: () => engine.generation().rules,

@@ -86,8 +86,17 @@ export function configsRoutes(deps: ControllerDeps): RoutePlugin {
       await reload(deps, {});
       return reply.code(204).send();
     });
+    // mihomo's "update geo databases": the GeoSite / ASN data the config uses, now
+    // (the same download, validation and atomic swap as the background updates).
+    for (const url of ['/configs/geo', '/upgrade/geo']) {
+      app.post(url, async (_req, reply) => {
+        if (!deps.updateGeoData) throw new SyError('SY_ERR_API_UNAVAILABLE', { where: `POST ${url}`, detail: 'no geodata updater in this core' });
+        await deps.updateGeoData();
+        return reply.code(204).send();
+      });
+    }
     // mihomo's self-upgrade endpoints: switchyard updates through its package, not in place.
-    for (const url of ['/upgrade', '/upgrade/ui', '/upgrade/geo', '/configs/geo']) {
+    for (const url of ['/upgrade', '/upgrade/ui']) {
       app.post(url, async () => {
         throw new SyError('SY_ERR_API_UNAVAILABLE', { where: `POST ${url}`, detail: 'switchyard is upgraded through its package manager' });
       });

@@ -3,6 +3,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { harness } from './helpers.js';
+import { SyError } from '../../../main/core/errors.js';
 
 const h = harness();
 after(() => h.c.close());
@@ -270,10 +271,34 @@ test('/ui: redirect to /ui/, and a page saying the dashboard is not built when u
 });
 
 test('mihomo self-upgrade endpoints answer 501 with a reason', async () => {
-  for (const url of ['/upgrade', '/upgrade/ui', '/upgrade/geo', '/configs/geo']) {
+  for (const url of ['/upgrade', '/upgrade/ui']) {
     const r = await h.req('POST', url);
     assert.equal(r.status, 501, url);
     assert.equal(r.json.code, 'SY_ERR_API_UNAVAILABLE');
+  }
+});
+
+test('POST /configs/geo (and /upgrade/geo) updates the geodata now: 204, the updater\'s error with its code, 501 without one', async () => {
+  const d = h.deps as { updateGeoData?: () => Promise<number> };
+  try {
+    assert.equal((await h.req('POST', '/configs/geo')).status, 501, 'no updater in this core');
+    let calls = 0;
+    d.updateGeoData = async () => {
+      calls++;
+      return 2;
+    };
+    assert.equal((await h.req('POST', '/configs/geo')).status, 204);
+    assert.equal((await h.req('POST', '/upgrade/geo')).status, 204);
+    assert.equal(calls, 2);
+    d.updateGeoData = async () => {
+      throw new SyError('SY_ERR_RULE_GEOSITE_DATA', { where: 'geox-url.geosite', detail: 'not a GeoSiteList' });
+    };
+    const bad = await h.req('POST', '/configs/geo');
+    assert.ok(bad.status >= 400, `a failed update is an error (${bad.status})`);
+    assert.equal(bad.json.code, 'SY_ERR_RULE_GEOSITE_DATA');
+    assert.match(bad.json.message, /GeoSiteList/);
+  } finally {
+    delete d.updateGeoData;
   }
 });
 
