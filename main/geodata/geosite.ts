@@ -8,7 +8,8 @@
 // name and its subdomains, Full = exactly the name. Category names are
 // case-insensitive; `cat@attr` keeps domains carrying attribute `attr`,
 // `cat@!attr` drops them; several filters all apply.
-import protobuf from 'protobufjs';
+import { createRequire } from 'node:module';
+import type * as Protobuf from 'protobufjs';
 import { SyError } from '../core/errors.js';
 
 const SCHEMA = `
@@ -28,11 +29,28 @@ message GeoSiteList { repeated GeoSite entry = 1; }
 message GeoSiteName { string country_code = 1; }
 `;
 
-const root = protobuf.parse(SCHEMA, { keepCase: true }).root;
-/** The protobuf types (tests build .dat fixtures with GeoSiteList.encode). */
-export const GeoSiteList = root.lookupType('GeoSiteList');
-export const GeoSite = root.lookupType('GeoSite');
-const GeoSiteName = root.lookupType('GeoSiteName');
+export interface GeoSiteTypes {
+  readonly protobuf: typeof Protobuf;
+  readonly GeoSiteList: Protobuf.Type;
+  readonly GeoSite: Protobuf.Type;
+  readonly GeoSiteName: Protobuf.Type;
+}
+
+/**
+ * The protobuf types, built on first use: protobufjs is loaded only when
+ * GeoSite data is read or written (about 1 MB of an idle core that has no
+ * GEOSITE rule). Tests build .dat fixtures with GeoSiteList.encode.
+ */
+export const geoSiteTypes: () => GeoSiteTypes = (() => {
+  let t: GeoSiteTypes | undefined; // a constant, computed once on demand
+  return () => {
+    if (t) return t;
+    const protobuf = createRequire(import.meta.url)('protobufjs') as typeof Protobuf;
+    const root = protobuf.parse(SCHEMA, { keepCase: true }).root;
+    t = { protobuf, GeoSiteList: root.lookupType('GeoSiteList'), GeoSite: root.lookupType('GeoSite'), GeoSiteName: root.lookupType('GeoSiteName') };
+    return t;
+  };
+})();
 
 export const DOMAIN_TYPE = { Plain: 0, Regex: 1, Domain: 2, Full: 3 } as const;
 
@@ -119,7 +137,7 @@ export class GeoSiteDb {
     }
     try {
       // The decoded message itself (no toObject copy): enums are numbers, unset fields read as defaults.
-      ds = (GeoSite.decode(bytes) as unknown as { domain?: RawDomain[] }).domain ?? [];
+      ds = (geoSiteTypes().GeoSite.decode(bytes) as unknown as { domain?: RawDomain[] }).domain ?? [];
     } catch (e) {
       throw new SyError('SY_ERR_RULE_GEOSITE_DATA', { where: this.source, value: name, detail: `category does not decode: ${e instanceof Error ? e.message : String(e)}` });
     }
@@ -135,6 +153,7 @@ export class GeoSiteDb {
  */
 export function decodeGeoSite(data: Uint8Array, source: string): GeoSiteDb {
   const index = new Map<string, Uint8Array>();
+  const { protobuf, GeoSiteName } = geoSiteTypes();
   const r = protobuf.Reader.create(data);
   const bad = (detail: string): never => {
     throw new SyError('SY_ERR_RULE_GEOSITE_DATA', { where: `${source} @${r.pos}`, detail });
@@ -173,5 +192,6 @@ export function encodeGeoSite(cats: Record<string, { type: number; value: string
     country_code,
     domain: ds.map((d) => ({ type: d.type, value: d.value, attribute: (d.attrs ?? []).map((key) => ({ key, bool_value: true })) })),
   }));
+  const { GeoSiteList } = geoSiteTypes();
   return Buffer.from(GeoSiteList.encode(GeoSiteList.fromObject({ entry })).finish());
 }

@@ -14,7 +14,7 @@ import { compileRules } from '../../../main/rules/engine.js';
 import { NO_GEOIP } from '../../../main/rules/geoip.js';
 import { configTargetCheck } from '../../../main/rules/targets.js';
 import { geoSiteHostMatcher } from '../../../main/rules/matchers/geosite.js';
-import { DOMAIN_TYPE as T, decodeGeoSite, encodeGeoSite, GeoSiteList } from '../../../main/geodata/geosite.js';
+import { DOMAIN_TYPE as T, decodeGeoSite, encodeGeoSite, geoSiteTypes } from '../../../main/geodata/geosite.js';
 import { findGeoSite, needsGeoSite, openGeoSite } from '../../../main/geodata/files.js';
 import { PROXIES, configOf, meta, decide } from '../rules/helpers.js';
 
@@ -102,6 +102,7 @@ test('the DNS hook matches hosts of a category', () => {
 
 test('malformed .dat: truncated, wrong wire types, empty, nameless — coded and located', () => {
   const W = '/x/GeoSite.dat';
+  const { GeoSiteList } = geoSiteTypes();
   const nameless = Buffer.from(GeoSiteList.encode(GeoSiteList.fromObject({ entry: [{ domain: [{ type: 2, value: 'a.example' }] }] })).finish());
   for (const [name, b] of [
     ['truncated', DAT.subarray(0, DAT.length - 7)],
