@@ -128,7 +128,12 @@ export class DohClient implements Upstream {
     const ns = this.ns;
     const raw = this.deps.sockets.tcp(to.family);
     raw.connect(ns.port, to.ip);
-    if (!this.secure) return raw;
+    return this.secure ? this.wrapTls(raw) : raw;
+  }
+
+  /** TLS to the nameserver over `raw` (its name checked unless skip-cert-verify). */
+  private wrapTls(raw: Duplex): Duplex {
+    const ns = this.ns;
     const s = tls.connect({
       socket: raw,
       host: ns.host,
@@ -150,15 +155,6 @@ export class DohClient implements Upstream {
       setImmediate(() => raw.isPaused() && raw.resume());
       return raw;
     }
-    const s = tls.connect({
-      socket: raw,
-      host: ns.host,
-      servername: net.isIP(ns.host) ? undefined : ns.host,
-      rejectUnauthorized: !ns.skipCertVerify,
-      ca: this.deps.tls?.ca as tls.ConnectionOptions['ca'],
-      ALPNProtocols: ['http/1.1'],
-    });
-    raw.on('error', (e) => s.destroy(e));
-    return s;
+    return this.wrapTls(raw);
   }
 }

@@ -133,29 +133,46 @@ function exchangeTcp(ns: Nameserver, to: Target, q: Question, sockets: DnsSocket
   const query = buildQuery(q, id, ns.ecs);
   return guard(ns, q, timeoutMs, signal, (done) => {
     const sock = sockets.tcp(to.family);
-    let acc: Buffer = Buffer.alloc(0);
-    const where = `${ns.raw} (tcp) ${q.name} ${q.type}`;
-    sock.on('error', (e) => done(new SyError('SY_ERR_DNS_RESOLVE', { where, cause: e })));
-    sock.on('close', () => done(new SyError('SY_ERR_DNS_UPSTREAM', { where, detail: 'connection closed before an answer' })));
-    sock.on('data', (d: Buffer) => {
-      acc = acc.length ? Buffer.concat([acc, d]) : d;
-      while (acc.length >= 2 && acc.length >= 2 + acc.readUInt16BE(0)) {
-        const msg = acc.subarray(2, 2 + acc.readUInt16BE(0));
-        acc = acc.subarray(2 + msg.length);
-        try {
-          const p = dnsPacket.decode(msg);
-          if (matches(p, id, q)) return done(null, p);
-        } catch {
-          return done(new SyError('SY_ERR_DNS_UPSTREAM', { where, detail: 'malformed answer' }));
-        }
-      }
-    });
-    sock.connect(ns.port, to.ip, () => {
-      const len = Buffer.alloc(2);
-      len.writeUInt16BE(query.length);
-      sock.write(Buffer.concat([len, query]));
-    });
+    readTcpAnswer(sock, id, q, `${ns.raw} (tcp) ${q.name} ${q.type}`, done);
+    sock.connect(ns.port, to.ip, () => sock.write(tcpFrame(query)));
     return () => sock.destroy();
+  });
+}
+
+/** A DNS message with its 2-byte length prefix (RFC 1035 §4.2.2, DNS over TCP). */
+export function tcpFrame(msg: Buffer): Buffer {
+  const len = Buffer.alloc(2);
+  len.writeUInt16BE(msg.length);
+  return Buffer.concat([len, msg]);
+}
+
+/**
+ * Reads length-prefixed DNS messages from a TCP stream until one answers
+ * (id, question); errors, an early close and a malformed answer end it with a
+ * coded error located at `where`.
+ */
+export function readTcpAnswer(
+  sock: NodeJS.EventEmitter,
+  id: number,
+  q: Question,
+  where: string,
+  done: (err: Error | null, p?: dnsPacket.DecodedPacket) => void,
+): void {
+  let acc: Buffer = Buffer.alloc(0);
+  sock.on('error', (e: Error) => done(new SyError('SY_ERR_DNS_RESOLVE', { where, cause: e })));
+  sock.on('close', () => done(new SyError('SY_ERR_DNS_UPSTREAM', { where, detail: 'connection closed before an answer' })));
+  sock.on('data', (d: Buffer) => {
+    acc = acc.length ? Buffer.concat([acc, d]) : d;
+    while (acc.length >= 2 && acc.length >= 2 + acc.readUInt16BE(0)) {
+      const msg = acc.subarray(2, 2 + acc.readUInt16BE(0));
+      acc = acc.subarray(2 + msg.length);
+      try {
+        const p = dnsPacket.decode(msg);
+        if (matches(p, id, q)) return done(null, p);
+      } catch {
+        return done(new SyError('SY_ERR_DNS_UPSTREAM', { where, detail: 'malformed answer' }));
+      }
+    }
   });
 }
 

@@ -15,7 +15,7 @@ import { randomInt } from 'node:crypto';
 import dnsPacket from 'dns-packet';
 import type { Destination, UdpFlow } from '../core/outbound.js';
 import { SyError } from '../core/errors.js';
-import { buildQuery, guard, matches, type Question } from './exchange.js';
+import { buildQuery, guard, matches, readTcpAnswer, tcpFrame, type Question } from './exchange.js';
 import type { Nameserver } from './nameserver.js';
 
 /** The fragment value that means "decided by the rules" (respect-rules); mihomo's spelling. */
@@ -85,26 +85,9 @@ function tcpVia(ns: Nameserver, via: string, dst: Destination, q: Question, dial
       (s) => {
         if (over) return void s.destroy();
         sock = s;
-        let acc: Buffer = Buffer.alloc(0);
-        s.on('error', (e) => done(new SyError('SY_ERR_DNS_RESOLVE', { where, cause: e })));
-        s.on('close', () => done(new SyError('SY_ERR_DNS_UPSTREAM', { where, detail: 'connection closed before an answer' })));
-        s.on('data', (d: Buffer) => {
-          acc = acc.length ? Buffer.concat([acc, d]) : d;
-          while (acc.length >= 2 && acc.length >= 2 + acc.readUInt16BE(0)) {
-            const msg = acc.subarray(2, 2 + acc.readUInt16BE(0));
-            acc = acc.subarray(2 + msg.length);
-            try {
-              const p = dnsPacket.decode(msg);
-              if (matches(p, id, q)) return done(null, p);
-            } catch {
-              return done(new SyError('SY_ERR_DNS_UPSTREAM', { where, detail: 'malformed answer' }));
-            }
-          }
-        });
+        readTcpAnswer(s, id, q, where, done);
         if (s.isPaused()) s.resume();
-        const len = Buffer.alloc(2);
-        len.writeUInt16BE(query.length);
-        s.write(Buffer.concat([len, query]));
+        s.write(tcpFrame(query));
       },
       (e: unknown) => done(e instanceof SyError ? e : new SyError('SY_ERR_DNS_PROXY', { where, cause: e })),
     );
