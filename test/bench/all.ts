@@ -157,27 +157,40 @@ ${g}
   across runs. For one change, \`test/bench/ab-conns.ts\` (two settings,
   interleaved) and \`test/bench/probe-latency.ts\` (CPU per connection of
   the process and of its main thread) are steadier than this table.
-- **New connections per second** are bound by the machine, not by the
-  core's main thread any more: the two cores are saturated by wrk, the HTTP
-  server, dante and the kernel, so what counts is the CPU each system
-  spends per connection (the *CPU µs per new conn* rows, all threads).
-  switchyard's main thread now does only accept, metadata, sniffing, rules
-  and the tracker entry (~70–100 µs per connection at c=20, was ~300 µs):
-  DIRECT to a known IP and a SOCKS5 upstream given by IP are connected by
-  the native splice thread itself, with the SOCKS5 handshake pipelined into
-  one write and checked natively, so such a connection never passes through
-  Node after the decision; other connects run in a native dial thread. On
-  veth the kernel does a connect's whole handshake and a write's delivery
-  inline in the sender, and every cross-thread wake-up is a VM exit (~30 µs),
-  so hand-overs are batched per event-loop turn (docs/dataplane.md). v2ray
-  spreads its work over both cores too; SO_REUSEPORT workers would add a
-  runtime's RSS and no idle CPU here (docs/dataplane.md says what they would
-  take).
+- **New connections per second** are not bound by the core's CPU any
+  more. Per connection switchyard now spends about as much CPU as v2ray on
+  DIRECT and less through SOCKS5 (the *CPU µs per new conn* rows, all
+  threads), and its main thread only does accept, metadata, sniffing, rules
+  and the tracker entry (~70–100 µs at c=20, was ~300 µs): DIRECT to a known
+  IP and a SOCKS5 upstream given by IP are connected by the native splice
+  thread itself, with the SOCKS5 handshake pipelined into one write and
+  checked natively; other connects run in a native dial thread; hand-overs
+  are batched per event-loop turn because every cross-thread wake-up is a VM
+  exit here (docs/dataplane.md). What bounds the rate instead: **SYN
+  retransmits**. During a wrk run 20–45 % of the client's connects were
+  retransmitted after 1 s (\`nstat\` TcpExtTCPSynRetrans in the LAN
+  namespace; 6 of wrk's 20 sockets in SYN-SENT at any time), and wrk's
+  latency figures do not include the connect, which is why p50 stays low
+  while the rate drops. The relay forwards the server's FIN to the client at
+  once, so the gateway closes first and keeps a TIME_WAIT for each
+  connection (8,500 during a run, against 2,100 on the client), and the
+  client, which closed second, reuses its port while the gateway still
+  holds that TIME_WAIT; apparently the new SYN is then answered as if it
+  belonged to the old connection (counts from one sample of \`ss\` per
+  system). With v2ray the client mostly closes first (12,600 TIME_WAIT on
+  the client). Not fixed yet: the half-close must still reach clients that
+  wait for EOF; a fix has to make the client-side close cheaper for the
+  gateway without dropping it (see docs/dataplane.md). SO_REUSEPORT workers
+  would not help here (docs/dataplane.md says what they would take).
 - **Latency** at c=20 is mostly queueing on the saturated cores; with one
   connection at a time (\`node bin/run-ts.mjs test/bench/probe-latency.ts\`,
   \`C=1\`) the added p50 over plain routing is about 0.25 ms on DIRECT and
   about 0.65 ms through dante (one round trip to dante for the pipelined
   handshake, and dante's own connect to the target).
+- **Throughput** moves a lot from run to run (the ceiling's single DIRECT
+  stream read 8.6, 17.3 and 13.6 Gbit/s in three runs on 2026-11-22, the
+  SOCKS5 single-stream ratio to v2ray 0.97×, 1.05× and 0.85×); the relay's
+  CPU per GB is the figure to compare.
 - **CPU per GB** is the relay's own cost (utime+stime, so the kernel's splice
   and TCP work is in it) and the steadiest figure. Through dante it is
   higher than DIRECT for the same splice code; dante, not the relay, bounds
