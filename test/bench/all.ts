@@ -172,16 +172,16 @@ ${g}
   namespace; 6 of wrk's 20 sockets in SYN-SENT at any time), and wrk's
   latency figures do not include the connect, which is why p50 stays low
   while the rate drops. The relay forwards the server's FIN to the client at
-  once, so the gateway closes first and keeps a TIME_WAIT for each
-  connection (8,500 during a run, against 2,100 on the client), and the
-  client, which closed second, reuses its port while the gateway still
-  holds that TIME_WAIT; apparently the new SYN is then answered as if it
-  belonged to the old connection (counts from one sample of \`ss\` per
-  system). With v2ray the client mostly closes first (12,600 TIME_WAIT on
-  the client). Not fixed yet: the half-close must still reach clients that
-  wait for EOF; a fix has to make the client-side close cheaper for the
-  gateway without dropping it (see docs/dataplane.md). SO_REUSEPORT workers
-  would not help here (docs/dataplane.md says what they would take).
+  once, so the gateway closes first and keeps a TIME_WAIT per connection;
+  the client reuses its port at once, and because the capture's
+  \`socket transparent 1\` shortcut (main/capture/render.ts) also matches
+  TIME_WAIT sockets, the new SYN skips \`tproxy\` (whose TIME_WAIT handling
+  would hand it to the listener) and is answered by the TIME_WAIT with an
+  ACK: the client retries after 1 s. Letting pure SYNs skip that shortcut
+  took DIRECT from 4,606 to 7,255 connections/s with the same core and the
+  SYN retransmits to none (docs/dataplane.md); that change is in the
+  capture rules, not yet made. SO_REUSEPORT workers would not help here
+  (docs/dataplane.md says what they would take).
 - **Latency** at c=20 is mostly queueing on the saturated cores; with one
   connection at a time (\`node bin/run-ts.mjs test/bench/probe-latency.ts\`,
   \`C=1\`) the added p50 over plain routing is about 0.25 ms on DIRECT and
