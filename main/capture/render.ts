@@ -149,7 +149,11 @@ function prerouting(i: CaptureInput): string[] {
     `iifname != { ${sources.map(q).join(', ')} } return`,
     ...exemptions(i),
     deadman(i),
-    `meta l4proto tcp socket transparent 1 meta mark set ${m} accept`,
+    // Packets of connections the core already holds skip the tproxy lookup.
+    // Not a SYN: a client reusing its port would find the core's TIME_WAIT
+    // socket (transparent too) and get an ACK instead of a new connection,
+    // retried a second later; tproxy hands such a SYN to the listener.
+    `meta l4proto tcp tcp flags & (syn | ack) != syn socket transparent 1 meta mark set ${m} accept`,
     ...dnsExempt(i),
     ...tproxy,
     // tproxy falls through when no transparent socket listens (reference §6.3): closed never forwards it
