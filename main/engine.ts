@@ -33,6 +33,7 @@ import { systemResolver } from './engine/system-resolver.js';
 import { createProcessLookup } from './engine/process-lookup.js';
 import { createDnsProxyDialer } from './engine/dns-dialer.js';
 import { dialByRules, startGeoData, type GeoDataDeps, type GeoDataHandle } from './engine/geodata.js';
+import { spliceRelays } from './engine/splice.js';
 
 /** The native zero-copy relay as the engine uses it (native/index.ts createSpliceRelay). */
 interface NativeSplice {
@@ -167,8 +168,9 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
       tcp: (b: Buffer) => sniff(b, 'tcp'),
       udp: (datagrams: readonly Buffer[]) => sniff(datagrams, 'udp'),
     };
-    // Established TCP flows go to the native splice thread (SWITCHYARD_SPLICE=0: Node pipes, for comparison).
-    const splice = native?.createSpliceRelay && process.env.SWITCHYARD_SPLICE !== '0' ? native.createSpliceRelay() : null;
+    // Established TCP flows go to native splice threads, one per core by default
+    // (SWITCHYARD_SPLICE_THREADS=N; SWITCHYARD_SPLICE=0: Node pipes, for comparison).
+    const splice = native?.createSpliceRelay && process.env.SWITCHYARD_SPLICE !== '0' ? spliceRelays(native.createSpliceRelay) : null;
     if (splice) started.push({ start: async () => {}, close: async () => splice.close() });
 
     const tunnel = createTunnel({
