@@ -4,12 +4,12 @@
 // connections end.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { once } from 'node:events';
 import { SpliceRelay, nativeAvailable } from '../../../native/index.js';
 import { SplicePool } from '../../../main/tunnel/splice-pool.js';
 import { spliceRelays } from '../../../main/engine/splice.js';
 import type { RelayEnd } from '../../../main/tunnel/relay.js';
+import { loopbackPair } from './loopback-pair.js';
 
 const skip = !nativeAvailable();
 const relays = skip ? [] : [new SpliceRelay(), new SpliceRelay()];
@@ -18,20 +18,12 @@ after(() => pool?.close());
 
 /** client -> [inbound | pool | remote] -> target, on loopback. */
 async function relayedPair(p: SplicePool) {
-  const a = net.createServer({ pauseOnConnect: true, allowHalfOpen: true });
-  const b = net.createServer({ allowHalfOpen: true });
-  await Promise.all([once(a.listen(0, '127.0.0.1'), 'listening'), once(b.listen(0, '127.0.0.1'), 'listening')]);
-  const inboundP = once(a, 'connection').then(([s]) => s as net.Socket);
-  const targetP = once(b, 'connection').then(([s]) => s as net.Socket);
-  const client = net.connect((a.address() as net.AddressInfo).port, '127.0.0.1');
-  const remote = net.connect((b.address() as net.AddressInfo).port, '127.0.0.1');
-  await Promise.all([once(client, 'connect'), once(remote, 'connect')]);
-  const [inbound, target] = await Promise.all([inboundP, targetP]);
+  const { client, inbound, remote, target, close } = await loopbackPair();
   let done!: (v: { why: RelayEnd; up: number; down: number }) => void;
   const ended = new Promise<{ why: RelayEnd; up: number; down: number }>((r) => (done = r));
   const h = p.adopt(inbound, remote, { idleMs: 10_000 }, (why, up, down) => done({ why, up, down }));
   assert.ok(h, 'the pool takes the sockets');
-  return { client, target, ended, close: () => (client.destroy(), target.destroy(), a.close(), b.close()) };
+  return { client, target, ended, close };
 }
 
 test('connections spread over the splice threads, bytes and counts intact, loads drop as they end', { skip: skip && 'native addon not built' }, async () => {

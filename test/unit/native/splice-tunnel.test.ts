@@ -7,23 +7,12 @@ import net from 'node:net';
 import { once } from 'node:events';
 import { SpliceRelay } from '../../../native/index.js';
 import { startRelay, type RelayEnd, type SpliceAdopter } from '../../../main/tunnel/relay.js';
+import { loopbackPair } from './loopback-pair.js';
 
 const splice = new SpliceRelay();
 after(() => splice.close());
 
-async function pair(): Promise<{ client: net.Socket; inbound: net.Socket; remote: net.Socket; target: net.Socket; close(): void }> {
-  const a = net.createServer({ pauseOnConnect: true, allowHalfOpen: true });
-  const b = net.createServer({ allowHalfOpen: true });
-  await Promise.all([once(a.listen(0, '127.0.0.1'), 'listening'), once(b.listen(0, '127.0.0.1'), 'listening')]);
-  const inboundP = once(a, 'connection').then(([s]) => s as net.Socket);
-  const targetP = once(b, 'connection').then(([s]) => s as net.Socket);
-  const client = net.connect((a.address() as net.AddressInfo).port, '127.0.0.1');
-  const remote = net.connect((b.address() as net.AddressInfo).port, '127.0.0.1');
-  await Promise.all([once(client, 'connect'), once(remote, 'connect')]);
-  const [inbound, target] = await Promise.all([inboundP, targetP]);
-  for (const s of [client, target]) s.on('error', () => {});
-  return { client, inbound, remote, target, close: () => { client.destroy(); target.destroy(); a.close(); b.close(); } };
-}
+const pair = loopbackPair;
 
 async function exchange(p: Awaited<ReturnType<typeof pair>>, adopter: SpliceAdopter | null, pending?: string) {
   let resolveEnd!: (w: RelayEnd) => void;
