@@ -3,7 +3,6 @@
 // bytes, counts and end reason either way.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { once } from 'node:events';
 import { SpliceRelay } from '../../../native/index.js';
 import { startRelay, type RelayEnd, type SpliceAdopter } from '../../../main/tunnel/relay.js';
