@@ -13,7 +13,8 @@
         "src/sockets.cc",
         "src/transparent_udp.cc",
         "src/splice_relay.cc",
-        "src/dialer.cc"
+        "src/dialer.cc",
+        "src/thread_io.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED"],
@@ -22,7 +23,7 @@
       "cflags": ["-O2", "-fexceptions", "-Wall", "-Wextra"],
       "cflags_cc": ["-O2", "-fexceptions", "-std=c++17", "-Wall", "-Wextra"],
       "conditions": [
-        ["OS!='linux'", { "sources!": ["src/sockets.cc", "src/transparent_udp.cc", "src/splice_relay.cc", "src/dialer.cc"] }]
+        ["OS!='linux'", { "sources!": ["src/sockets.cc", "src/transparent_udp.cc", "src/splice_relay.cc", "src/dialer.cc", "src/thread_io.cc"] }]
       ]
     }
   ]

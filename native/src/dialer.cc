@@ -11,12 +11,12 @@
 #include <string>
 
 #include "errors.h"
+#include "thread_io.h"
 
 namespace sy {
 
 namespace {
 constexpr int kMaxEvents = 128;
-constexpr int kKeepIdleSec = 30;  // as Node's setKeepAlive(true, 30000) in outbound/dial.ts
 }  // namespace
 
 Napi::Function Dialer::Init(Napi::Env env) {
@@ -31,18 +31,7 @@ Napi::Function Dialer::Init(Napi::Env env) {
 Dialer::Dialer(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Dialer>(info) {
   Napi::Env env = info.Env();
   if (info.Length() < 1 || !info[0].IsFunction()) ThrowArg(env, "new Dialer(onDone)");
-  epfd_ = epoll_create1(EPOLL_CLOEXEC);
-  if (epfd_ < 0) ThrowErrno(env, "epoll_create1", errno);
-  evfd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-  if (evfd_ < 0) {
-    int e = errno;
-    close(epfd_);
-    ThrowErrno(env, "eventfd", e);
-  }
-  epoll_event ev{};
-  ev.events = EPOLLIN;
-  ev.data.u64 = 0;  // 0 = the wake-up eventfd; dial ids start at 1
-  epoll_ctl(epfd_, EPOLL_CTL_ADD, evfd_, &ev);
+  OpenWakeableEpoll(env, &epfd_, &evfd_);  // data.u64 0 = the wake-up; dial ids start at 1
   tsfn_ = Napi::ThreadSafeFunction::New(env, info[0].As<Napi::Function>(), "Dialer", 0, 1);
   tsfn_.Unref(env);  // ref()'d by the JS wrapper only while dials are awaited
   thread_ = std::thread([this] { Run(); });
@@ -115,32 +104,14 @@ Napi::Value Dialer::Pending(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), static_cast<double>(pendingCount_.load()));
 }
 
-void Dialer::Wake() {
-  if (wakePending_.exchange(true)) return;
-  uint64_t one = 1;
-  ssize_t n = write(evfd_, &one, sizeof(one));
-  (void)n;
-}
+void Dialer::Wake() { WakeThread(wakePending_, evfd_); }
 
 void Dialer::Start(const Request& r) {
-  int fd = socket(r.addr.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd < 0) return Report(r.id, -1, errno);
-  int one = 1;
-  int idle = kKeepIdleSec;
-  if ((r.mark != 0 && setsockopt(fd, SOL_SOCKET, SO_MARK, &r.mark, sizeof(r.mark)) != 0) ||
-      setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) != 0 ||
-      setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one)) != 0 ||
-      setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle)) != 0) {
-    int e = errno;
-    close(fd);
-    return Report(r.id, -1, e);
-  }
-  if (connect(fd, reinterpret_cast<const sockaddr*>(&r.addr.ss), r.addr.len) == 0) return Report(r.id, fd, 0);
-  if (errno != EINPROGRESS) {
-    int e = errno;
-    close(fd);
-    return Report(r.id, -1, e);
-  }
+  bool connecting = false;
+  int err = 0;
+  int fd = OpenOutbound(r.addr, r.mark, &connecting, &err);
+  if (fd < 0) return Report(r.id, -1, err);
+  if (!connecting) return Report(r.id, fd, 0);
   epoll_event ev{};
   ev.events = EPOLLOUT | EPOLLONESHOT;
   ev.data.u64 = r.id;

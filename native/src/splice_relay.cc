@@ -13,6 +13,7 @@
 #include <cstring>
 
 #include "errors.h"
+#include "thread_io.h"
 
 namespace sy {
 
@@ -115,18 +116,7 @@ SpliceRelay::SpliceRelay(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Spli
       ThrowArg(env, "maxPoolPipes must be 0..4096");
     maxPoolPipes_ = static_cast<size_t>(pool.As<Napi::Number>().Int32Value());
   }
-  epfd_ = epoll_create1(EPOLL_CLOEXEC);
-  if (epfd_ < 0) ThrowErrno(env, "epoll_create1", errno);
-  evfd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-  if (evfd_ < 0) {
-    int e = errno;
-    close(epfd_);
-    ThrowErrno(env, "eventfd", e);
-  }
-  epoll_event ev{};
-  ev.events = EPOLLIN;
-  ev.data.ptr = nullptr;  // nullptr = the wake-up eventfd
-  epoll_ctl(epfd_, EPOLL_CTL_ADD, evfd_, &ev);
+  OpenWakeableEpoll(env, &epfd_, &evfd_);  // data.ptr nullptr = the wake-up eventfd
   tsfn_ = Napi::ThreadSafeFunction::New(env, info[1].As<Napi::Function>(), "SpliceRelay", 0, 1);
   tsfn_.Unref(env);  // relayed connections alone never keep the process alive
   thread_ = std::thread([this] { Run(); });
@@ -235,26 +225,11 @@ Napi::Value SpliceRelay::Connect(const Napi::CallbackInfo& info) {
 
 bool SpliceRelay::StartDial(Conn* c) {
   c->dial = false;
-  int fd = socket(c->addr.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  int err = fd < 0 ? errno : 0;
-  if (fd >= 0) {
-    int one = 1;
-    int keepIdle = 30;
-    if ((c->mark != 0 && setsockopt(fd, SOL_SOCKET, SO_MARK, &c->mark, sizeof(c->mark)) != 0) ||
-        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) != 0 ||
-        setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one)) != 0 ||
-        setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &keepIdle, sizeof(keepIdle)) != 0) {
-      err = errno;
-    } else if (connect(fd, reinterpret_cast<const sockaddr*>(&c->addr.ss), c->addr.len) == 0) {
-      c->connecting = false;
-    } else if (errno == EINPROGRESS) {
-      c->connecting = true;
-    } else {
-      err = errno;
-    }
-    if (err != 0) close(fd);
-  }
-  if (err != 0) {
+  bool connecting = false;
+  int err = 0;
+  int fd = OpenOutbound(c->addr, c->mark, &connecting, &err);
+  c->connecting = connecting;
+  if (fd < 0) {
     Finish(c, std::string("error: connect ") + ErrnoName(err), true);
     return false;
   }
@@ -389,12 +364,7 @@ Napi::Value SpliceRelay::Stats(const Napi::CallbackInfo& info) {
   return o;
 }
 
-void SpliceRelay::Wake() {
-  if (wakePending_.exchange(true)) return;
-  uint64_t one = 1;
-  ssize_t n = write(evfd_, &one, sizeof(one));
-  (void)n;
-}
+void SpliceRelay::Wake() { WakeThread(wakePending_, evfd_); }
 
 void SpliceRelay::Shutdown() {
   if (closed_) return;
