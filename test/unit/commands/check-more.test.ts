@@ -1,23 +1,11 @@
 // `switchyard check` with proxy providers (file errors fail, http copies
 // warn, counts printed) and with the rule types of issue 8 (sub-rules,
 // IP-ASN without data reported once as inactive).
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { checkCli } from './check-cli.js';
 
-const CLI = new URL('../../../bin/switchyard.mjs', import.meta.url).pathname;
-const dir = mkdtempSync(join(tmpdir(), 'sy-check-more-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
-
-function check(name: string, body: string) {
-  const file = join(dir, name);
-  writeFileSync(file, body);
-  const r = spawnSync(process.execPath, [CLI, 'check', '--config', file], { encoding: 'utf8', timeout: 60_000 });
-  return { code: r.status, out: r.stdout, err: r.stderr, file };
-}
+const { check, put } = checkCli('sy-check-more-');
 
 const PROXY_LIST = `proxies:
   - {name: a, type: socks5, server: 198.51.100.1, port: 1080}
@@ -25,7 +13,7 @@ const PROXY_LIST = `proxies:
 `;
 
 test('proxy providers: counts of file, inline and http copies; a missing http copy is a warning', () => {
-  writeFileSync(join(dir, 'subs.yaml'), PROXY_LIST);
+  put('subs.yaml', PROXY_LIST);
   const r = check(
     'pp-good.yaml',
     `proxy-providers:
@@ -47,7 +35,7 @@ rules:
 });
 
 test('proxy providers: a missing or malformed file provider is an error; exit 1', () => {
-  writeFileSync(join(dir, 'broken.yaml'), 'proxies: [oops');
+  put('broken.yaml', 'proxies: [oops');
   const r = check(
     'pp-bad.yaml',
     `proxy-providers:

@@ -1,28 +1,16 @@
 // `switchyard check` end to end: every mistake located, warnings do not fail.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { checkCli } from './check-cli.js';
 
-const CLI = new URL('../../../bin/switchyard.mjs', import.meta.url).pathname;
-const dir = mkdtempSync(join(tmpdir(), 'sy-check-test-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
-
-function check(name: string, body: string) {
-  const file = join(dir, name);
-  writeFileSync(file, body);
-  const r = spawnSync(process.execPath, [CLI, 'check', '--config', file], { encoding: 'utf8', timeout: 60_000 });
-  return { code: r.status, out: r.stdout, err: r.stderr, file };
-}
+const { check, put } = checkCli('sy-check-test-');
 
 const HEAD = `proxies:
   - {name: P, type: socks5, server: 198.51.100.1, port: 1080}
 `;
 
 test('a good config with skipped provider entries and a GEOSITE rule: exit 0, warnings listed', () => {
-  writeFileSync(join(dir, 'list.txt'), '# list\n192.0.2.0/24\n198.51.100.1\n');
+  put('list.txt', '# list\n192.0.2.0/24\n198.51.100.1\n');
   const r = check(
     'good.yaml',
     HEAD +
