@@ -1,7 +1,7 @@
 // The engine as a whole, in-process on loopback (no capture, no TPROXY):
 // a mixed-port client through the rules, the controller driving it, and a
 // reload that keeps established connections and refuses a bad config.
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { once } from 'node:events';
@@ -15,6 +15,22 @@ const BASE = 20000 + (process.pid % 4000) * 2;
 const MIXED = BASE;
 const API = BASE + 1;
 const SECRET = 'unit-secret';
+
+/** A temp dir, removed after the test. */
+function tempDir(t: TestContext): string {
+  const dir = mkdtempSync(join(tmpdir(), 'sy-engine-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** A loopback echo server, closed after the test: its port. */
+async function echoPort(t: TestContext): Promise<number> {
+  const echo = net.createServer((s) => s.pipe(s));
+  echo.listen(0, '127.0.0.1');
+  await once(echo, 'listening');
+  t.after(() => echo.close());
+  return (echo.address() as net.AddressInfo).port;
+}
 
 function config(rules: string[], extra = ''): string {
   return `mixed-port: ${MIXED}
@@ -79,14 +95,8 @@ async function rejected(host: string, port: number): Promise<boolean> {
 }
 
 test('engine: rules, mode switch, reload keeps connections, a bad reload changes nothing', { timeout: 60_000 }, async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'sy-engine-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  // an echo target
-  const echo = net.createServer((s) => s.pipe(s));
-  echo.listen(0, '127.0.0.1');
-  await once(echo, 'listening');
-  t.after(() => echo.close());
-  const ePort = (echo.address() as net.AddressInfo).port;
+  const dir = tempDir(t);
+  const ePort = await echoPort(t); // an echo target
 
   const file = join(dir, 'config.yaml');
   writeFileSync(file, config([`DST-PORT,${ePort},REJECT`, 'MATCH,DIRECT']));
@@ -166,13 +176,8 @@ test('engine: rules, mode switch, reload keeps connections, a bad reload changes
 });
 
 test('engine: PROCESS-NAME matches the local program that opened the connection', { timeout: 30_000 }, async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'sy-engine-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const echo = net.createServer((s) => s.pipe(s));
-  echo.listen(0, '127.0.0.1');
-  await once(echo, 'listening');
-  t.after(() => echo.close());
-  const ePort = (echo.address() as net.AddressInfo).port;
+  const dir = tempDir(t);
+  const ePort = await echoPort(t);
   const file = join(dir, 'config.yaml');
   // this test runs in node, so its connections through the mixed port come from "node"
   writeFileSync(file, config([`AND,((PROCESS-NAME,NODE),(DST-PORT,${ePort})),REJECT`, 'MATCH,DIRECT']));
@@ -187,8 +192,7 @@ test('engine: PROCESS-NAME matches the local program that opened the connection'
 });
 
 test('engine: a rule without its data (IP-ASN, no ASN.mmdb) loads inactive and /rules says why', { timeout: 30_000 }, async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'sy-engine-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir(t);
   const file = join(dir, 'config.yaml');
   writeFileSync(file, config(['IP-ASN,13335,REJECT', 'MATCH,DIRECT']));
   const engine = await startEngine({ configFile: file, logHub: createLogHub({ sink: null }), native: null });
@@ -200,8 +204,7 @@ test('engine: a rule without its data (IP-ASN, no ASN.mmdb) loads inactive and /
 });
 
 test('engine: a subscription with a placeholder URL starts empty and reports why (no crash, no fetch)', { timeout: 30_000 }, async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'sy-engine-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir(t);
   const file = join(dir, 'config.yaml');
   writeFileSync(file, config(['RULE-SET,sub,REJECT', 'MATCH,DIRECT'], 'rule-providers:\n  sub: {type: http, behavior: domain, url: "replace with your subscription URL", interval: 3600}\n'));
   const engine = await startEngine({ configFile: file, logHub: createLogHub({ sink: null }), native: null });
@@ -218,8 +221,7 @@ test('engine: a subscription with a placeholder URL starts empty and reports why
 });
 
 test('engine: a config that does not load refuses to start and leaves nothing listening', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'sy-engine-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir(t);
   const file = join(dir, 'config.yaml');
   writeFileSync(file, config(['MATCH,NOWHERE']));
   await assert.rejects(startEngine({ configFile: file, logHub: createLogHub({ sink: null }), native: null }), /NOWHERE/);
