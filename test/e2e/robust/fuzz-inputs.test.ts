@@ -10,20 +10,10 @@ import type { RuleProviderConfig } from '../../../main/config/types.js';
 import { SyError } from '../../../main/core/errors.js';
 import { ERROR_CODES } from '../../../main/core/error-codes.js';
 import { harness } from '../../unit/controller/helpers.js';
+import { prng } from '../../helpers/prng.js';
 
 const CASES = 10_000;
 const FILE = '/tmp/sy-robust-fuzz/config.yaml';
-
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const NOISE = [':', '{', '}', '[', ']', '- ', ',', '&a', '*a', '!', '|', '>', "'", '"', '#', '\n', '\t', '  ', '? ', '%', '@', '\u0000', '\ud83d\ude00', '0x1', '-1', '99999999999', 'null', '~', '__proto__', 'REJECT', 'DIRECT', 'IP-CIDR,', 'no-resolve', '/33', '::'];
 

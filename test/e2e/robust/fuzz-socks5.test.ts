@@ -8,21 +8,11 @@ import net from 'node:net';
 import { once } from 'node:events';
 import { socks5Handshake, SOCKS_CMD_CONNECT, SOCKS_CMD_UDP_ASSOCIATE } from '../../../main/outbound/socks5-client.js';
 import { isSyError } from '../../../main/core/errors.js';
+import { prng } from '../../helpers/prng.js';
 
 const CASES = 10_000;
 const CONCURRENCY = 64;
 const ALLOWED = new Set(['SY_ERR_NET_SOCKS_HANDSHAKE', 'SY_ERR_NET_SOCKS_AUTH', 'SY_ERR_NET_SOCKS_REFUSED', 'SY_ERR_NET_TIMEOUT', 'SY_ERR_NET_DIAL']);
-
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A well-formed server side of the conversation, for `auth` or not. */
 function validScript(rand: () => number, auth: boolean): Buffer {

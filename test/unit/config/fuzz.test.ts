@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { parseConfig } from '../../../main/config/load.js';
 import { SyError } from '../../../main/core/errors.js';
 import { ERROR_CODES } from '../../../main/core/error-codes.js';
+import { prng } from '../../helpers/prng.js';
 
 const FILE = '/tmp/sy-config-fuzz/config.yaml';
 const SEED = 0x5eed2026;
@@ -60,18 +61,6 @@ rules:
   - IP-CIDR,192.0.2.0/24,DIRECT,no-resolve
   - MATCH,Proxy
 `;
-
-/** mulberry32: small, seeded, reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const NOISE = [':', '{', '}', '[', ']', '-', ',', '&', '*', '!', '|', '>', "'", '"', '#', '\n', '\t', ' ', '<<', '? ', '%', '@', '`', '\u0000', '\u00e9', '\ud83d\ude00', '0x', '-1', '99999999999', 'null', '~', 'true', '__proto__', 'constructor'];
 const VALUES = ['0', '-5', '70000', '1e9', '0.5', 'true', 'null', '[]', '{}', '[a, [b]]', '"x"', 'ÿ', '*base', '&z v', '!!binary aGk=', '2001:db8::1', '::', '"../../etc"'];

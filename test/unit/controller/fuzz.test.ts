@@ -4,20 +4,10 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { harness } from './helpers.js';
+import { prng as rng } from '../../helpers/prng.js';
 
 const h = harness();
 after(() => h.c.close());
-
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const KEYS = ['mode', 'log-level', 'allow-lan', 'ipv6', 'capture', 'enable', 'name', 'path', 'payload', '0', '3', '99', '-1', '__proto__', 'constructor', 'interfaces', 'on-failure', 'sniffing'];
 

@@ -13,7 +13,7 @@ import { createHostsTable } from '../../../main/dns/hosts.js';
 import { NULL_LOGGER } from '../../../main/core/logger.js';
 import type { QueryResult } from '../../../main/dns/resolver.js';
 import { queryPacket, udpQuery } from './client.js';
-import { prng } from '../sniff/fixtures.js';
+import { prng } from '../../helpers/prng.js';
 
 const CASES = 10_000;
 // An in-process upstream: the fuzz is about parsing, not the network.

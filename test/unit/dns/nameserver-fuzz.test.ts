@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { parseNameserver } from '../../../main/dns/nameserver.js';
 import { compileOrderedPolicy } from '../../../main/dns/policy.js';
 import { SyError } from '../../../main/core/errors.js';
-import { prng } from '../sniff/fixtures.js';
+import { prng } from '../../helpers/prng.js';
 
 const SEEDS = [
   '192.0.2.1', '192.0.2.1:53', '[2001:db8::1]:53', '2001:db8::1', 'udp://192.0.2.1', 'tcp://dns.example:5353',

@@ -3,7 +3,8 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { sniffHttp, sniffQuic, sniffTls, sniff, type SniffResult } from '../../../main/sniff/index.js';
-import { captureClientHello, cryptoFrame, handshakeOf, prng, sealInitial, toRecords } from './fixtures.js';
+import { captureClientHello, cryptoFrame, handshakeOf, sealInitial, toRecords } from './fixtures.js';
+import { prng } from '../../helpers/prng.js';
 import { RFC9001_CLIENT_INITIAL } from './rfc9001-vector.js';
 
 const CASES = 12_000;
