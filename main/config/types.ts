@@ -77,8 +77,8 @@ export interface HealthCheckConfig {
   readonly expectedStatus: string;
 }
 
-/** `proxy-providers:` entry (mihomo adapter/provider/parser.go). */
-export interface ProxyProviderConfig {
+/** What rule and proxy providers share: where their content comes from and how it is fetched. */
+export interface ProviderSourceConfig {
   readonly name: string;
   readonly type: 'file' | 'http' | 'inline';
   readonly url: string;
@@ -86,11 +86,16 @@ export interface ProxyProviderConfig {
   readonly path: string;
   /** seconds; 0 = never refresh */
   readonly interval: number;
-  /** outbound used to download; '' = DIRECT */
+  /** outbound used to download; '' = DIRECT for proxy providers, the engine's own rules for rule providers */
   readonly proxy: string;
-  /** bytes; 0 = the default limit (see proxy-providers/) */
+  /** bytes; 0 = the default limit (see providers/, proxy-providers/) */
   readonly sizeLimit: number;
   readonly header: Readonly<Record<string, readonly string[]>>;
+  readonly where: Where;
+}
+
+/** `proxy-providers:` entry (mihomo adapter/provider/parser.go). */
+export interface ProxyProviderConfig extends ProviderSourceConfig {
   readonly healthCheck: HealthCheckConfig;
   /** `override:` as written (udp, skip-cert-verify, additional-prefix/suffix, proxy-name are applied). */
   readonly override: Readonly<Record<string, unknown>>;
@@ -99,30 +104,16 @@ export interface ProxyProviderConfig {
   readonly excludeType: string;
   /** inline providers: the proxies, checked at load */
   readonly payload: readonly ProxyConfig[];
-  readonly where: Where;
 }
 
 export type ProviderBehavior = 'domain' | 'ipcidr' | 'classical';
 export type ProviderFormat = 'yaml' | 'text' | 'mrs';
 
-export interface RuleProviderConfig {
-  readonly name: string;
-  readonly type: 'file' | 'http' | 'inline';
+export interface RuleProviderConfig extends ProviderSourceConfig {
   readonly behavior: ProviderBehavior;
   readonly format: ProviderFormat;
-  readonly url: string;
-  /** Absolute path of the local copy ('' for inline). Always inside the config home for http. */
-  readonly path: string;
-  /** seconds; 0 = never refresh */
-  readonly interval: number;
-  /** outbound used to download; '' = the engine's own rules */
-  readonly proxy: string;
-  /** bytes; 0 = the default limit (see providers/) */
-  readonly sizeLimit: number;
-  readonly header: Readonly<Record<string, readonly string[]>>;
   /** inline providers: the entries */
   readonly payload: readonly string[];
-  readonly where: Where;
 }
 
 /** One rule line as written, with its position. Parsed by rules/. */
